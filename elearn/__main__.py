@@ -1,0 +1,3 @@
+from elearn.cli import main
+
+main()

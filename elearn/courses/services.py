@@ -1,0 +1,64 @@
+"""Course reading services: the module list with its pages, and a page's neighbours."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from elearn.courses.models import Course, Module
+from elearn.wiki.models import Page
+
+
+@dataclass
+class PageLink:
+    slug: str
+    title: str
+    summary: str
+
+
+@dataclass
+class ModuleOutline:
+    title: str
+    pages: list[PageLink]
+
+
+@dataclass
+class CourseOutline:
+    slug: str
+    title: str
+    description: str
+    modules: list[ModuleOutline]
+
+    def reading_order(self) -> list[PageLink]:
+        return [page for module in self.modules for page in module.pages]
+
+    def neighbours(self, page_slug: str) -> tuple[PageLink | None, PageLink | None]:
+        """The pages before and after ``page_slug`` in reading order."""
+        order = self.reading_order()
+        for index, page in enumerate(order):
+            if page.slug == page_slug:
+                before = order[index - 1] if index > 0 else None
+                after = order[index + 1] if index + 1 < len(order) else None
+                return before, after
+        return None, None
+
+
+def course_outline(session: Session, slug: str) -> CourseOutline | None:
+    course = session.scalar(select(Course).where(Course.slug == slug))
+    if course is None:
+        return None
+    pages = session.scalars(
+        select(Page).where(Page.course_id == course.id, Page.module_id.is_not(None)).order_by(Page.position)
+    ).all()
+    by_module: dict[int, list[PageLink]] = {}
+    for page in pages:
+        by_module.setdefault(page.module_id or 0, []).append(PageLink(page.slug, page.title, page.summary))
+    modules = session.scalars(select(Module).where(Module.course_id == course.id).order_by(Module.position))
+    return CourseOutline(
+        slug=course.slug,
+        title=course.title,
+        description=course.description,
+        modules=[ModuleOutline(m.title, by_module.get(m.id, [])) for m in modules],
+    )

@@ -1,0 +1,33 @@
+"""The schema is made by Alembic alone, and the models match it."""
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import inspect
+
+from elearn.db import (
+    Base,
+    models,  # noqa: F401
+)
+from elearn.db.migrate import MIGRATIONS, alembic_config, current_revision
+
+
+def test_database_is_at_head(engine) -> None:
+    head = ScriptDirectory.from_config(alembic_config(str(engine.url))).get_current_head()
+    assert current_revision(engine) == head
+    assert (MIGRATIONS / "versions").is_dir()
+
+
+def test_models_match_the_migrated_schema(engine) -> None:
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection)
+        differences = [d for d in compare_metadata(context, Base.metadata) if "page_fts" not in str(d)]
+    assert differences == []
+
+
+def test_search_structures_exist(engine) -> None:
+    inspector = inspect(engine)
+    if engine.dialect.name == "sqlite":
+        assert "page_fts" in inspector.get_table_names()
+    else:
+        assert "ix_pages_fulltext" in {index["name"] for index in inspector.get_indexes("pages")}

@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from elearn.activities import Activity, register_provider
 from elearn.courses.models import Course, Module
+from elearn.grades import ActivityRef
 from elearn.wiki.models import Page
 
 
@@ -62,3 +64,25 @@ def course_outline(session: Session, slug: str) -> CourseOutline | None:
         description=course.description,
         modules=[ModuleOutline(m.title, by_module.get(m.id, [])) for m in modules],
     )
+
+
+def page_activities(session: Session, course_slug: str) -> list[Activity]:
+    """Theory pages as (ungraded) activities, so a Moodle course can link to them."""
+    outline = course_outline(session, course_slug)
+    if outline is None:
+        return []
+    return [
+        Activity(
+            ref=ActivityRef("page", f"{course_slug}/{page.slug}"),
+            course_slug=course_slug,
+            module=module.title,
+            title=page.title,
+            path=f"/courses/{course_slug}/pages/{page.slug}",
+            max_score=None,
+        )
+        for module in outline.modules
+        for page in module.pages
+    ]
+
+
+register_provider("page", page_activities)

@@ -51,12 +51,14 @@ def course_outline(session: Session, slug: str) -> CourseOutline | None:
     course = session.scalar(select(Course).where(Course.slug == slug))
     if course is None:
         return None
-    pages = session.scalars(
-        select(Page).where(Page.course_id == course.id, Page.module_id.is_not(None)).order_by(Page.position)
-    ).all()
+    rows = session.execute(
+        select(Page.module_id, Page.slug, Page.title, Page.summary)
+        .where(Page.course_id == course.id, Page.module_id.is_not(None))
+        .order_by(Page.position)
+    )
     by_module: dict[int, list[PageLink]] = {}
-    for page in pages:
-        by_module.setdefault(page.module_id or 0, []).append(PageLink(page.slug, page.title, page.summary))
+    for module_id, slug, title, summary in rows:
+        by_module.setdefault(module_id, []).append(PageLink(slug, title, summary))
     modules = session.scalars(select(Module).where(Module.course_id == course.id).order_by(Module.position))
     return CourseOutline(
         slug=course.slug,

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, contains_eager, joinedload
 
 from elearn.courses.models import Course, CourseAsset
 from elearn.db.types import utcnow
@@ -227,4 +227,9 @@ def _course_pages(session: Session, course_id: int) -> list[Page]:
 
 
 def course_page(session: Session, course_slug: str, page_slug: str) -> Page | None:
-    return session.scalar(select(Page).join(Course).where(Course.slug == course_slug, Page.slug == page_slug))
+    return session.scalar(
+        select(Page)
+        .join(Course)
+        .options(contains_eager(Page.course), joinedload(Page.module))
+        .where(Course.slug == course_slug, Page.slug == page_slug)
+    )

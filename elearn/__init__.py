@@ -21,7 +21,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         MAX_CONTENT_LENGTH=16 * 1024 * 1024,
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session
     )
-    from elearn import db, jobs, web
+    from elearn import areas, db, jobs, web  # noqa: F401  (areas: registrations)
     from elearn.auth import access
     from elearn.auth.views import blueprint as auth_blueprint
     from elearn.courses.views import blueprint as courses_blueprint

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from elearn.courses.content import ContentError, ContentProblem, CourseSource, read_course
+from elearn.courses.kinds import content_kinds
 from elearn.courses.models import Course, CourseAsset, Module
 from elearn.db.types import utcnow
 from elearn.wiki.markup import Rendered
@@ -55,6 +56,8 @@ def check_course(folder: Path) -> tuple[CourseSource, dict[str, Rendered]]:
         for page in source.pages
         for problem in rendered[page.slug].problems
     ]
+    for kind in content_kinds():
+        problems += kind.check(source)
     if problems:
         raise ContentError(problems)
     return source, rendered
@@ -113,6 +116,8 @@ def import_course(session: Session, folder: Path) -> ImportReport:
         report.notices.append(f"page {orphan.slug!r} is no longer listed in course.yaml: kept, unlisted")
     session.flush()
     _render_stored_course(session, course)
+    for kind in content_kinds():
+        report.notices += kind.load(session, course, source)
     return report
 
 

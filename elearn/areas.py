@@ -1,0 +1,6 @@
+"""The areas' registrations (content kinds, activity providers), imported in one place.
+
+Importing this module registers everything; nothing is discovered by file name.
+"""
+
+from elearn.courses import services as _course_services  # noqa: F401  (theory pages as activities)

@@ -11,7 +11,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from elearn import create_app
-from elearn.auth.models import Role
+from elearn.auth.models import Role, User
 from elearn.auth.services import AccountError, create_user
 from elearn.config import Settings, SettingsError
 from elearn.courses.content import ContentError
@@ -135,6 +135,7 @@ def serve(host: str, port: int, threads: int) -> None:
     with app.app_context():
         upgrade(database().engine)
         _import_demo_course(settings)
+        _hint_first_admin()
     worker_process = subprocess.Popen([sys.executable, "-m", "elearn", "worker"])
     click.echo(f"elearn is running on http://{host}:{port}/ (Ctrl+C stops it)")
     try:
@@ -142,6 +143,12 @@ def serve(host: str, port: int, threads: int) -> None:
     finally:
         worker_process.terminate()
         worker_process.wait(timeout=30)
+
+
+def _hint_first_admin() -> None:
+    with database().sessions() as session:
+        if session.scalar(select(User.id).where(User.role == Role.ADMIN).limit(1)) is None:
+            click.echo("No admin account yet: create one with `.venv/bin/elearn users create --role admin`")
 
 
 def _import_demo_course(settings: Settings) -> None:

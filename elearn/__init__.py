@@ -25,6 +25,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     from elearn.auth import access
     from elearn.auth.views import blueprint as auth_blueprint
     from elearn.courses.views import blueprint as courses_blueprint
+    from elearn.sim.views import blueprint as sim_blueprint
     from elearn.wiki.views import blueprint as wiki_blueprint
 
     db.init_app(app)
@@ -34,4 +35,5 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(auth_blueprint)
     app.register_blueprint(courses_blueprint)
     app.register_blueprint(wiki_blueprint)
+    app.register_blueprint(sim_blueprint)
     return app

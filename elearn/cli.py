@@ -19,6 +19,7 @@ from elearn.courses.importer import check_course, import_course
 from elearn.courses.models import Course
 from elearn.db import database
 from elearn.db.migrate import upgrade
+from elearn.sim.cli import sim as sim_group
 
 
 @click.group()
@@ -31,6 +32,9 @@ def _app() -> Flask:
         return create_app(Settings.from_env())
     except SettingsError as error:
         raise click.ClickException(str(error)) from error
+
+
+main.add_command(sim_group)
 
 
 @main.group("db")
@@ -112,14 +116,16 @@ def courses_import(path: Path) -> None:
 
 
 @main.command("worker")
-@click.option("--workers", default=2, show_default=True, help="Concurrent job threads.")
+@click.option("--workers", default=2, show_default=True, help="Concurrent jobs.")
 def worker(workers: int) -> None:
     """Run the job worker (started by `elearn serve`; run more on other machines in Redis mode)."""
-    from elearn.jobs import configure_queue
+    from elearn.jobs import queue
 
-    settings = Settings.from_env()
-    consumer = configure_queue(settings).create_consumer(workers=workers, worker_type="thread")
-    consumer.run()
+    _app()  # binds the queue to its storage and the tasks to the database
+    # poll the queue at least every 0.25 s: a student waits for the result of a short run
+    queue.create_consumer(
+        workers=workers, worker_type="thread", initial_delay=0.05, backoff=1.2, max_delay=0.25
+    ).run()
 
 
 @main.command("serve")

@@ -9,8 +9,11 @@ import os
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 QUEUE_MODES = ("embedded", "redis", "immediate")
+ENGINES = ("auto", "mcstas", "embedded")
+REPOSITORY = Path(__file__).resolve().parent.parent
 
 
 class SettingsError(ValueError):
@@ -28,13 +31,23 @@ class Settings:
     redis_url: str = "redis://127.0.0.1:6379/0"
     cookie_secure: bool = False
     demo_course: Path | None = None
-    extra: dict[str, str] = field(default_factory=dict)
+    simulations_path: Path = field(default_factory=lambda: REPOSITORY / "simulations")
+    sim_engine: str = "auto"  # auto | mcstas | embedded
+    sim_max_ncount: int = 10**7  # per run, for students; teachers get 10x
+    sim_time_limit_s: float = 300.0  # wall time of one run
+    sim_max_active_runs: int = 3  # queued or running per student
 
     def __post_init__(self) -> None:
         if self.queue not in QUEUE_MODES:
             raise SettingsError(f"ELEARN_QUEUE must be one of {', '.join(QUEUE_MODES)}, not {self.queue!r}")
         if len(self.secret_key) < 16:
             raise SettingsError("ELEARN_SECRET_KEY must be at least 16 characters long")
+        if self.sim_engine not in ENGINES:
+            raise SettingsError(
+                f"ELEARN_SIM_ENGINE must be one of {', '.join(ENGINES)}, not {self.sim_engine!r}"
+            )
+        if self.sim_max_ncount < 1 or self.sim_time_limit_s <= 0:
+            raise SettingsError("ELEARN_SIM_MAX_NCOUNT and ELEARN_SIM_TIME_LIMIT must be positive")
         if not self.database_url.startswith(("sqlite:", "postgresql")):
             raise SettingsError(
                 f"ELEARN_DATABASE_URL must be a sqlite:/// or postgresql:// URL, not {self.database_url!r}"
@@ -60,12 +73,17 @@ class Settings:
             redis_url=env.get("ELEARN_REDIS_URL", "redis://127.0.0.1:6379/0"),
             cookie_secure=_flag(env.get("ELEARN_COOKIE_SECURE", "0"), "ELEARN_COOKIE_SECURE"),
             demo_course=Path(demo).resolve() if demo else default_demo_course(),
+            simulations_path=Path(env.get("ELEARN_SIMULATIONS_PATH", REPOSITORY / "simulations")).resolve(),
+            sim_engine=env.get("ELEARN_SIM_ENGINE", "auto"),
+            sim_max_ncount=_number(env, "ELEARN_SIM_MAX_NCOUNT", 1e7, int),
+            sim_time_limit_s=_number(env, "ELEARN_SIM_TIME_LIMIT", 300.0, float),
+            sim_max_active_runs=_number(env, "ELEARN_SIM_MAX_ACTIVE_RUNS", 3, int),
         )
 
 
 def default_demo_course() -> Path | None:
     """The demo course shipped beside the package in a source checkout, if present."""
-    candidate = Path(__file__).resolve().parent.parent / "courses" / "intro-neutron-scattering"
+    candidate = REPOSITORY / "courses" / "intro-neutron-scattering"
     return candidate if candidate.is_dir() else None
 
 
@@ -80,6 +98,16 @@ def instance_secret_key(instance: Path) -> str:
     with os.fdopen(fd, "w") as handle:
         handle.write(key + "\n")
     return key
+
+
+def _number(env: dict[str, str], name: str, default: float, kind: type) -> Any:
+    text = env.get(name)
+    if text is None:
+        return kind(default)
+    try:
+        return kind(float(text))
+    except ValueError:
+        raise SettingsError(f"{name} must be a number, not {text!r}") from None
 
 
 def _flag(value: str, name: str) -> bool:

@@ -3,17 +3,24 @@
 Embedded mode keeps the queue in a SQLite file in the instance folder (no server); Redis
 mode lets workers run on other machines; immediate mode runs tasks inline (tests, scripts).
 Tasks are declared on ``queue`` at import time; ``configure_queue`` points it at storage.
+A task body runs inside ``job_context()``: the app's database session and settings, the
+same objects a request gets, so services run unchanged in a worker.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from flask import Flask
 from huey import Huey
-from huey.storage import MemoryStorage, RedisStorage, SqliteStorage
+from huey.storage import MemoryStorage, PriorityRedisStorage, SqliteStorage
+from sqlalchemy.orm import Session
 
 from elearn.config import Settings
 
 queue = Huey("elearn", storage_class=MemoryStorage)
+_app: Flask | None = None
 
 
 def configure_queue(settings: Settings) -> Huey:
@@ -23,9 +30,23 @@ def configure_queue(settings: Settings) -> Huey:
         settings.instance_path.mkdir(parents=True, exist_ok=True)
         queue.storage = SqliteStorage("elearn", filename=str(settings.instance_path / "jobs.sqlite"))
     elif settings.queue == "redis":
-        queue.storage = RedisStorage("elearn", url=settings.redis_url)
+        queue.storage = PriorityRedisStorage("elearn", url=settings.redis_url)
     return queue
 
 
 def init_app(app: Flask) -> None:
+    global _app
+    _app = app
     configure_queue(app.config["ELEARN_SETTINGS"])
+
+
+@contextmanager
+def job_context() -> Iterator[tuple[Session, Settings]]:
+    """A database session and the settings for a task body (closed afterwards)."""
+    if _app is None:
+        raise RuntimeError("the job queue is not bound to an app: create_app() first")
+    from elearn.db import database
+
+    with _app.app_context():
+        with database().sessions() as session:
+            yield session, _app.config["ELEARN_SETTINGS"]

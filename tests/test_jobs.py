@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 import redis
-from huey.storage import RedisStorage
+from huey.storage import PriorityRedisStorage
 
 from elearn.config import Settings
 from elearn.jobs import configure_queue, queue
@@ -44,7 +44,7 @@ def test_redis_queue(tmp_path: Path) -> None:
             raise
         pytest.skip("Redis is not running on 127.0.0.1:6379")
     configure_queue(settings(tmp_path, "redis", url))
-    assert isinstance(queue.storage, RedisStorage)
+    assert isinstance(queue.storage, PriorityRedisStorage)
     queue.flush()
     try:
         result = add(20, 22)

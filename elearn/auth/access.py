@@ -48,6 +48,11 @@ def sign_out() -> None:
     session.clear()
 
 
+def is_static(endpoint: str) -> bool:
+    """Static files (the app's and blueprints') are public: CSS, scripts, images."""
+    return endpoint == "static" or endpoint.endswith(".static")
+
+
 def _load_user() -> None:
     user_id = session.get("user_id")
     user = db().get(User, user_id) if user_id is not None else None
@@ -55,7 +60,7 @@ def _load_user() -> None:
 
 
 def _enforce_access() -> Any:
-    if request.endpoint is None or request.endpoint == "static":
+    if request.endpoint is None or is_static(request.endpoint):
         return None
     view = current_app.view_functions[request.endpoint]
     access = getattr(view, "access", None)

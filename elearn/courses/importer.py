@@ -35,12 +35,14 @@ class ImportReport:
     created: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
-    notices: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)  # what the importer wants the author to know
+    other_content: list[str] = field(default_factory=list)  # report lines of quizzes, notebooks, ...
 
     def lines(self) -> list[str]:
         return [
             f"{self.course_slug}: {len(self.created)} pages created, {len(self.updated)} updated, "
             f"{len(self.unchanged)} unchanged",
+            *self.other_content,
             *self.notices,
         ]
 
@@ -117,7 +119,7 @@ def import_course(session: Session, folder: Path) -> ImportReport:
     session.flush()
     _render_stored_course(session, course)
     for kind in content_kinds():
-        report.notices += kind.load(session, course, source)
+        report.other_content += kind.load(session, course, source)
     return report
 
 

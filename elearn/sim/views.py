@@ -1,0 +1,181 @@
+"""Instrument pages, runs with live progress, plots and downloads. Views call runs.py."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from sqlalchemy import select
+
+from elearn.auth.access import public, requires
+from elearn.auth.models import Role
+from elearn.db import db
+from elearn.sim.instrument import InstrumentError
+from elearn.sim.mccode_reader import read_output
+from elearn.sim.models import SimulationRun
+from elearn.sim.plots import SCALES, cached_png
+from elearn.sim.runs import (
+    SimulationError,
+    cancel_run,
+    instrument_catalog,
+    load_instrument,
+    ncount_cap,
+    queue_priority,
+    result_dir,
+    submit_run,
+)
+from elearn.sim.tasks import enqueue_run
+
+blueprint = Blueprint("sim", __name__, template_folder="templates", static_folder="static",
+                      static_url_path="/static/sim")  # fmt: skip
+
+
+def _settings():  # type: ignore[no-untyped-def]
+    return current_app.config["ELEARN_SETTINGS"]
+
+
+def _visible_run(run_id: int) -> SimulationRun:
+    """A run its owner or a teacher may see; 404 for anyone else (ids are not secrets)."""
+    run = db().get(SimulationRun, run_id)
+    if run is None or not (run.user_id == g.user.id or g.user.role.includes(Role.TEACHER)):
+        abort(404, "There is no such run.")
+    return run
+
+
+def _recent_runs(instrument: str | None = None, limit: int = 20) -> list[SimulationRun]:
+    query = select(SimulationRun).order_by(SimulationRun.id.desc()).limit(limit)
+    if instrument:
+        query = query.where(SimulationRun.instrument == instrument)
+    if g.user is None:
+        return []
+    if not g.user.role.includes(Role.TEACHER):
+        query = query.where(SimulationRun.user_id == g.user.id)
+    return list(db().scalars(query))
+
+
+@blueprint.route("/sim")
+@public
+def instruments() -> str:
+    return render_template("sim/instruments.html", catalog=instrument_catalog(_settings()),
+                           runs=_recent_runs())  # fmt: skip
+
+
+@blueprint.route("/sim/<file>")
+@public
+def instrument(file: str) -> str:
+    settings = _settings()
+    try:
+        parsed = load_instrument(settings, file)
+    except (SimulationError, InstrumentError) as error:
+        abort(404, str(error))
+    role = g.user.role if g.user else Role.STUDENT
+    entry = next((e for e in instrument_catalog(settings) if e.file == file), None)
+    return render_template("sim/instrument.html", file=file, instrument=parsed,
+                           description=entry.description if entry else "", values=request.args,
+                           max_ncount=ncount_cap(settings, role), runs=_recent_runs(file))  # fmt: skip
+
+
+@blueprint.route("/sim/<file>/runs", methods=["POST"])
+@requires(Role.STUDENT)
+def start(file: str) -> Response | tuple[str, int]:
+    session, settings = db(), _settings()
+    values = {key[2:]: value for key, value in request.form.items() if key.startswith("p:")}
+    try:
+        run, needs_job = submit_run(
+            session, settings, user_id=g.user.id, role=g.user.role, instrument_file=file, values=values,
+            ncount=request.form.get("ncount", "1e6"), seed=request.form.get("seed") or None,
+        )
+    except (SimulationError, InstrumentError) as error:
+        session.rollback()
+        flash(str(error).split(": ", 1)[-1] if isinstance(error, InstrumentError) else str(error), "error")
+        return redirect(url_for("sim.instrument", file=file, **values))  # type: ignore[return-value]
+    priority = queue_priority(session, run)
+    session.commit()
+    if needs_job:
+        enqueue_run(run.cache_key, priority)
+    return redirect(url_for("sim.run", run_id=run.id))  # type: ignore[return-value]
+
+
+@blueprint.route("/sim/runs/<int:run_id>")
+@requires(Role.STUDENT)
+def run(run_id: int) -> str:
+    run = _visible_run(run_id)
+    return render_template("sim/run.html", run=run, scales=SCALES)
+
+
+@blueprint.route("/sim/runs/<int:run_id>/status")
+@requires(Role.STUDENT)
+def status(run_id: int) -> Response:
+    run = _visible_run(run_id)
+    return jsonify(status=run.status.value, progress=run.progress, message=run.message,
+                   finished=run.status.finished)  # fmt: skip
+
+
+@blueprint.route("/sim/runs/<int:run_id>/cancel", methods=["POST"])
+@requires(Role.STUDENT)
+def cancel(run_id: int) -> Response:
+    run = _visible_run(run_id)
+    cancel_run(db(), run)
+    db().commit()
+    return redirect(url_for("sim.run", run_id=run.id))  # type: ignore[return-value]
+
+
+def _done_run_folder(run_id: int):  # type: ignore[no-untyped-def]
+    run = _visible_run(run_id)
+    folder = result_dir(_settings(), run.cache_key)
+    if run.status.value != "done" or not (folder / "mccode.sim").exists():
+        abort(404, "This run has no results (yet, or any more).")
+    return run, folder
+
+
+@blueprint.route("/sim/runs/<int:run_id>/plots/<monitor>.png")
+@requires(Role.STUDENT)
+def plot(run_id: int, monitor: str) -> Response:
+    _, folder = _done_run_folder(run_id)
+    scale = request.args.get("scale", "linear")
+    if scale not in SCALES:
+        abort(400, "scale must be linear or log")
+    found = next((m for m in read_output(folder) if m.component == monitor), None)
+    if found is None:
+        abort(404, f"No monitor {monitor!r} in this run.")
+    response = Response(cached_png(folder, found, scale), mimetype="image/png")
+    response.headers["Cache-Control"] = "private, max-age=86400"
+    return response
+
+
+@blueprint.route("/sim/runs/<int:run_id>/files/<name>")
+@requires(Role.STUDENT)
+def data_file(run_id: int, name: str) -> Response:
+    _, folder = _done_run_folder(run_id)
+    files = {path.name: path for path in folder.iterdir() if path.is_file()}
+    if name not in files:
+        abort(404)
+    return Response(files[name].read_bytes(), mimetype="text/plain",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})  # fmt: skip
+
+
+@blueprint.route("/sim/runs/<int:run_id>/download.zip")
+@requires(Role.STUDENT)
+def download(run_id: int) -> Response:
+    run, folder = _done_run_folder(run_id)
+    buffer = io.BytesIO()
+    stem = f"{run.instrument.removesuffix('.instr')}-run{run.id}"
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(folder.iterdir()):
+            if path.is_file():
+                archive.write(path, f"{stem}/{path.name}")
+    return Response(buffer.getvalue(), mimetype="application/zip",
+                    headers={"Content-Disposition": f'attachment; filename="{stem}.zip"'})  # fmt: skip

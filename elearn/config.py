@@ -36,6 +36,8 @@ class Settings:
     sim_max_ncount: int = 10**7  # per run, for students; teachers get 10x
     sim_time_limit_s: float = 300.0  # wall time of one run
     sim_max_active_runs: int = 3  # queued or running per student
+    notebook_wall_time_s: float = 60.0  # one notebook execution, whole notebook
+    notebook_allow_weak_isolation: bool = False  # run student code without bubblewrap (admin's risk)
 
     def __post_init__(self) -> None:
         if self.queue not in QUEUE_MODES:
@@ -73,12 +75,22 @@ class Settings:
             redis_url=env.get("ELEARN_REDIS_URL", "redis://127.0.0.1:6379/0"),
             cookie_secure=_flag(env.get("ELEARN_COOKIE_SECURE", "0"), "ELEARN_COOKIE_SECURE"),
             demo_course=Path(demo).resolve() if demo else default_demo_course(),
-            simulations_path=Path(env.get("ELEARN_SIMULATIONS_PATH", REPOSITORY / "simulations")).resolve(),
+            simulations_path=simulations_folder(env),
             sim_engine=env.get("ELEARN_SIM_ENGINE", "auto"),
             sim_max_ncount=_number(env, "ELEARN_SIM_MAX_NCOUNT", 1e7, int),
             sim_time_limit_s=_number(env, "ELEARN_SIM_TIME_LIMIT", 300.0, float),
             sim_max_active_runs=_number(env, "ELEARN_SIM_MAX_ACTIVE_RUNS", 3, int),
+            notebook_wall_time_s=_number(env, "ELEARN_NOTEBOOK_WALL_TIME", 60.0, float),
+            notebook_allow_weak_isolation=_flag(
+                env.get("ELEARN_NOTEBOOK_ALLOW_WEAK_ISOLATION", "0"), "ELEARN_NOTEBOOK_ALLOW_WEAK_ISOLATION"
+            ),
         )
+
+
+def simulations_folder(environ: dict[str, str] | os._Environ[str] | None = None) -> Path:
+    """The folder of McStas instrument files (content checks need it without full settings)."""
+    env = os.environ if environ is None else environ
+    return Path(env.get("ELEARN_SIMULATIONS_PATH", REPOSITORY / "simulations")).resolve()
 
 
 def default_demo_course() -> Path | None:

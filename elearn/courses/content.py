@@ -18,6 +18,8 @@ import yaml
 ASSET_SUFFIXES = {".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp"}
 MAX_ASSET_BYTES = 5 * 1024 * 1024
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+MODULE_KEYS = {"title", "pages", "notebooks"}
+COURSE_KEYS = {"title", "description", "modules"}
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,7 @@ class PageSource:
 class ModuleSource:
     title: str
     pages: list[str]  # page files, in order
+    notebooks: list[str] = field(default_factory=list)  # exercise notebooks, e.g. "notebooks/x.ipynb"
 
 
 @dataclass
@@ -72,6 +75,11 @@ class CourseSource:
     modules: list[ModuleSource]
     pages: list[PageSource] = field(default_factory=list)
     assets: list[AssetSource] = field(default_factory=list)
+    sections: dict[str, Any] = field(default_factory=dict)  # course.yaml's other keys, for other areas
+
+    def line_of(self, needle: str) -> int:
+        """The first line of course.yaml mentioning ``needle``, for errors about its values."""
+        return _line_of(self.folder / "course.yaml", needle)
 
     def where(self, file: str) -> str:
         return f"{self.folder.name}/{file}"
@@ -98,6 +106,7 @@ def read_course(folder: Path, problems: list[ContentProblem]) -> CourseSource:
         title=_text(data, "title", course_file, folder, problems),
         description=str(data.get("description") or ""),
         modules=_modules(data.get("modules"), course_file, folder, problems),
+        sections={key: value for key, value in data.items() if key not in COURSE_KEYS},
     )
     if not SLUG.match(course.slug):
         problems.append(
@@ -157,7 +166,24 @@ def _modules(raw: Any, course_file: Path, folder: Path, problems: list[ContentPr
                 )
             )
             continue
+        unknown = set(entry) - MODULE_KEYS
+        if unknown:
+            problems.append(
+                ContentProblem(where, _line_of(course_file, entry["title"]),
+                               f"module {entry['title']!r}: unknown keys {', '.join(sorted(unknown))} "
+                               f"(known: {', '.join(sorted(MODULE_KEYS))})")
+            )  # fmt: skip
         pages = entry.get("pages") or []
+        notebooks = entry.get("notebooks") or []
+        if not isinstance(notebooks, list) or not all(isinstance(n, str) for n in notebooks):
+            problems.append(
+                ContentProblem(
+                    where,
+                    _line_of(course_file, entry["title"]),
+                    f"module {entry['title']!r}: notebooks must be a list of file names",
+                )
+            )
+            notebooks = []
         if not isinstance(pages, list) or not all(isinstance(p, str) for p in pages):
             problems.append(
                 ContentProblem(
@@ -167,7 +193,13 @@ def _modules(raw: Any, course_file: Path, folder: Path, problems: list[ContentPr
                 )
             )
             continue
-        modules.append(ModuleSource(title=entry["title"], pages=[_page_path(p) for p in pages]))
+        modules.append(
+            ModuleSource(
+                title=entry["title"],
+                pages=[_page_path(p) for p in pages],
+                notebooks=[n if "/" in n else f"notebooks/{n}" for n in notebooks],
+            )
+        )
     return modules
 
 

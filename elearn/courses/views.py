@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, render_template, request
 from sqlalchemy import select
 
+from elearn.activities import Activity, course_activities
 from elearn.auth.access import public
 from elearn.courses.models import Course, CourseAsset
 from elearn.courses.services import course_outline
@@ -26,7 +27,11 @@ def course(slug: str) -> str:
     outline = course_outline(db(), slug)
     if outline is None:
         abort(404, f"There is no course {slug!r}.")
-    return render_template("courses/course.html", outline=outline)
+    by_module: dict[str, list[Activity]] = {}
+    for activity in course_activities(db(), slug):
+        if activity.ref.kind != "page":
+            by_module.setdefault(activity.module, []).append(activity)
+    return render_template("courses/course.html", outline=outline, activities=by_module)
 
 
 @blueprint.route("/courses/<slug>/figures/<path:name>")

@@ -43,12 +43,20 @@ def params_command(instrument: str) -> None:
 @click.argument("assignments", nargs=-1)
 @click.option("-n", "--ncount", default="1e6", show_default=True, help="Number of rays.")
 @click.option("-s", "--seed", type=int, default=None, help="Random seed (reproducible run).")
-@click.option("-d", "--dir", "outdir", required=True, type=click.Path(file_okay=False),
-              help="Output folder (McStas format).")
-@click.option("--engine", type=click.Choice(["auto", "mcstas", "embedded"]), default="auto",
-              show_default=True)
-def run_command(instrument: str, assignments: tuple[str, ...], ncount: str, seed: int | None,
-                outdir: str, engine: str) -> None:
+@click.option(
+    "-d",
+    "--dir",
+    "outdir",
+    required=True,
+    type=click.Path(file_okay=False),
+    help="Output folder (McStas format).",
+)
+@click.option(
+    "--engine", type=click.Choice(["auto", "mcstas", "embedded"]), default="auto", show_default=True
+)
+def run_command(
+    instrument: str, assignments: tuple[str, ...], ncount: str, seed: int | None, outdir: str, engine: str
+) -> None:
     """Run INSTRUMENT with name=value parameter ASSIGNMENTS."""
     values = {}
     for item in assignments:
@@ -60,8 +68,10 @@ def run_command(instrument: str, assignments: tuple[str, ...], ncount: str, seed
         result = simulate(instrument, values, _count(ncount), seed, outdir, engine)
     except InstrumentError as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo(f"{result.engine} engine: {result.ncount} rays, seed {result.seed}, "
-               f"{result.elapsed_s:.2f} s -> {result.outdir}")
+    click.echo(
+        f"{result.engine} engine: {result.ncount} rays, seed {result.seed}, "
+        f"{result.elapsed_s:.2f} s -> {result.outdir}"
+    )
     for mon in result.monitors:
         i, e, n = mon.totals()
         click.echo(f"  {mon.component:<20} I={i:.6g} Err={e:.3g} N={n:.0f}")

@@ -16,16 +16,36 @@ from dataclasses import dataclass
 PI = math.pi
 
 CONSTANTS: dict[str, float | int] = {
-    "PI": PI, "M_PI": PI, "M_PI_2": PI / 2, "M_PI_4": PI / 4, "M_2_PI": 2 / PI,
-    "M_E": math.e, "M_SQRT2": math.sqrt(2), "M_LN2": math.log(2), "M_LN10": math.log(10),
-    "DEG2RAD": PI / 180, "RAD2DEG": 180 / PI, "MIN2RAD": PI / (180 * 60),
+    "PI": PI,
+    "M_PI": PI,
+    "M_PI_2": PI / 2,
+    "M_PI_4": PI / 4,
+    "M_2_PI": 2 / PI,
+    "M_E": math.e,
+    "M_SQRT2": math.sqrt(2),
+    "M_LN2": math.log(2),
+    "M_LN10": math.log(10),
+    "DEG2RAD": PI / 180,
+    "RAD2DEG": 180 / PI,
+    "MIN2RAD": PI / (180 * 60),
     "RAD2MIN": (180 * 60) / PI,
-    "V2K": 1.58825361e-3, "K2V": 629.622368, "VS2E": 5.22703725e-6, "SE2V": 437.393377,
-    "V2Q": 1.58825361e-3, "Q2V": 629.622368,
-    "HBAR": 1.05457168e-34, "MNEUTRON": 1.674927351e-27, "GRAVITY": 9.81,
-    "FWHM2RMS": 0.424660900144, "RMS2FWHM": 2.35482004503,
-    "CELSIUS_IN_KELVIN": 273.15, "FLT_MAX": 3.40282347e38, "DBL_MAX": 1.7976931348623157e308,
-    "INT_MAX": 2147483647, "NULL": 0, "UNSET": float("nan"),
+    "V2K": 1.58825361e-3,
+    "K2V": 629.622368,
+    "VS2E": 5.22703725e-6,
+    "SE2V": 437.393377,
+    "V2Q": 1.58825361e-3,
+    "Q2V": 629.622368,
+    "HBAR": 1.05457168e-34,
+    "MNEUTRON": 1.674927351e-27,
+    "GRAVITY": 9.81,
+    "FWHM2RMS": 0.424660900144,
+    "RMS2FWHM": 2.35482004503,
+    "CELSIUS_IN_KELVIN": 273.15,
+    "FLT_MAX": 3.40282347e38,
+    "DBL_MAX": 1.7976931348623157e308,
+    "INT_MAX": 2147483647,
+    "NULL": 0,
+    "UNSET": float("nan"),
 }
 
 
@@ -34,26 +54,53 @@ def _c_fmod(a: float, b: float) -> float:
 
 
 FUNCTIONS: dict[str, Callable[..., float]] = {
-    "sqrt": math.sqrt, "sin": math.sin, "cos": math.cos, "tan": math.tan,
-    "asin": math.asin, "acos": math.acos, "atan": math.atan, "atan2": math.atan2,
-    "sinh": math.sinh, "cosh": math.cosh, "tanh": math.tanh, "exp": math.exp,
-    "log": math.log, "log10": math.log10, "pow": math.pow, "fabs": math.fabs,
-    "abs": abs, "floor": math.floor, "ceil": math.ceil, "fmin": min, "fmax": max,
-    "fmod": _c_fmod, "round": round,
+    "sqrt": math.sqrt,
+    "sin": math.sin,
+    "cos": math.cos,
+    "tan": math.tan,
+    "asin": math.asin,
+    "acos": math.acos,
+    "atan": math.atan,
+    "atan2": math.atan2,
+    "sinh": math.sinh,
+    "cosh": math.cosh,
+    "tanh": math.tanh,
+    "exp": math.exp,
+    "log": math.log,
+    "log10": math.log10,
+    "pow": math.pow,
+    "fabs": math.fabs,
+    "abs": abs,
+    "floor": math.floor,
+    "ceil": math.ceil,
+    "fmin": min,
+    "fmax": max,
+    "fmod": _c_fmod,
+    "round": round,
 }
 
 
 class ExpressionError(ValueError):
-    """An expression or statement the safe evaluator cannot read; message says why."""
+    """An expression or statement the safe evaluator cannot read; message says why.
+
+    pos is the character offset in the source text when known.
+    """
+
+    def __init__(self, message: str, pos: int | None = None):
+        super().__init__(message)
+        self.pos = pos
 
 
-TOKEN_RE = re.compile(r"""
+TOKEN_RE = re.compile(
+    r"""
     (?P<ws>\s+)
   | (?P<num>(?:\d+\.\d*|\.\d+|\d+)(?:[eE][+-]?\d+)?[fFlLuU]*)
   | (?P<str>"(?:[^"\\\n]|\\.)*")
   | (?P<id>[A-Za-z_][A-Za-z0-9_]*)
   | (?P<op>\+=|-=|\*=|/=|==|!=|<=|>=|&&|\|\||[-+*/%()?:,<>!=;{}])
-""", re.VERBOSE)
+""",
+    re.VERBOSE,
+)
 
 
 @dataclass(frozen=True)
@@ -69,7 +116,7 @@ def tokenize(text: str) -> list[Token]:
     while pos < len(text):
         match = TOKEN_RE.match(text, pos)
         if not match:
-            raise ExpressionError(f"unsupported character {text[pos]!r} in {text.strip()!r}")
+            raise ExpressionError(f"unsupported character {text[pos]!r}", pos)
         kind = match.lastgroup or ""
         if kind != "ws":
             tokens.append(Token(kind, match.group(), pos))
@@ -85,8 +132,19 @@ def _number(text: str) -> float | int:
 
 
 BINARY_PRECEDENCE = {
-    "||": 1, "&&": 2, "==": 3, "!=": 3, "<": 4, "<=": 4, ">": 4, ">=": 4,
-    "+": 5, "-": 5, "*": 6, "/": 6, "%": 6,
+    "||": 1,
+    "&&": 2,
+    "==": 3,
+    "!=": 3,
+    "<": 4,
+    "<=": 4,
+    ">": 4,
+    ">=": 4,
+    "+": 5,
+    "-": 5,
+    "*": 6,
+    "/": 6,
+    "%": 6,
 }
 
 
@@ -151,8 +209,12 @@ class Parser:
 
     def _is_cast(self) -> bool:
         nxt, close = self.peek(1), self.peek(2)
-        return (nxt is not None and nxt.text in ("double", "int", "float", "long")
-                and close is not None and close.text == ")")
+        return (
+            nxt is not None
+            and nxt.text in ("double", "int", "float", "long")
+            and close is not None
+            and close.text == ")"
+        )
 
     def primary(self) -> tuple:
         tok = self.take()
@@ -263,8 +325,7 @@ def _binary(op: str, a, b):
         if isinstance(a, int) and isinstance(b, int) and b:
             return int(math.fmod(a, b))
         raise ExpressionError("% needs two non-zero integers")
-    return int({"==": a == b, "!=": a != b, "<": a < b, "<=": a <= b,
-                ">": a > b, ">=": a >= b}[op])
+    return int({"==": a == b, "!=": a != b, "<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b}[op])
 
 
 def evaluate_text(text: str, env: dict):

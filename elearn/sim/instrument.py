@@ -156,8 +156,7 @@ def _typed_default(ptype: str, text: str | None, path: Path, line: int):
         if value == 0:
             return ""
         if not isinstance(value, str):
-            raise InstrumentError(f"string parameter default {text!r} is not a string",
-                                  path, line)
+            raise InstrumentError(f"string parameter default {text!r} is not a string", path, line)
         return value
     if isinstance(value, str):
         raise InstrumentError(f"numeric parameter default {text!r} is a string", path, line)
@@ -168,17 +167,21 @@ def _parse_parameters(text: str, line: int, path: Path, docs) -> list[Instrument
     params = []
     for piece, offset in Cursor.split_top_level(text):
         piece_line = line + text.count("\n", 0, offset)
-        piece = piece.strip()
+        piece = re.sub(r"^char\s*\*\s*", "string ", piece.strip())
         if not piece:
             continue
         match = re.fullmatch(
-            r'(?:(double|int|string|char\s*\*|float|long)\s+)?([A-Za-z_]\w*)'
-            r'(?:\s*/\s*"[^"]*")?\s*(?:=\s*(.+))?', piece, re.DOTALL)
+            r"(?:(double|int|string|float|long)\s+)?([A-Za-z_]\w*)"
+            r'(?:\s*/\s*"[^"]*")?\s*(?:=\s*(.+))?',
+            piece,
+            re.DOTALL,
+        )
         if not match:
             raise InstrumentError(f"cannot read instrument parameter {piece!r}", path, piece_line)
-        ctype = (match.group(1) or "double").replace(" ", "")
-        ptype = {"double": "double", "float": "double", "int": "int", "long": "int",
-                 "string": "string", "char*": "string"}[ctype]
+        ctype = match.group(1) or "double"
+        ptype = {"double": "double", "float": "double", "int": "int", "long": "int", "string": "string"}[
+            ctype
+        ]
         name = match.group(2)
         default = _typed_default(ptype, match.group(3), path, piece_line)
         unit, description = docs.get(name, ("", ""))
@@ -222,8 +225,7 @@ def parse_instrument_text(raw: str, path: Path, source_hash: str = "") -> Instru
             cur.word()
             break
         else:
-            raise InstrumentError(f"expected DECLARE, INITIALIZE or TRACE, found {word!r}",
-                                  path, cur.line)
+            raise InstrumentError(f"expected DECLARE, INITIALIZE or TRACE, found {word!r}", path, cur.line)
     components, includes = parse_trace(cur)
     while True:
         word = cur.peek_word()
@@ -234,12 +236,18 @@ def parse_instrument_text(raw: str, path: Path, source_hash: str = "") -> Instru
         elif word == "END":
             break
         else:
-            raise InstrumentError(f"expected SAVE, FINALLY or END, found {word!r}",
-                                  path, cur.line)
-    other = {k: v for k, v in blocks.items()
-             if k not in ("DECLARE", "INITIALIZE", "SAVE", "FINALLY")}
-    return Instrument(name=name, path=str(path), source_hash=source_hash,
-                      parameters=parameters, declare=blocks.get("DECLARE"),
-                      initialize=blocks.get("INITIALIZE"), components=components,
-                      save=blocks.get("SAVE"), finally_=blocks.get("FINALLY"),
-                      other_blocks=other, includes=includes)
+            raise InstrumentError(f"expected SAVE, FINALLY or END, found {word!r}", path, cur.line)
+    other = {k: v for k, v in blocks.items() if k not in ("DECLARE", "INITIALIZE", "SAVE", "FINALLY")}
+    return Instrument(
+        name=name,
+        path=str(path),
+        source_hash=source_hash,
+        parameters=parameters,
+        declare=blocks.get("DECLARE"),
+        initialize=blocks.get("INITIALIZE"),
+        components=components,
+        save=blocks.get("SAVE"),
+        finally_=blocks.get("FINALLY"),
+        other_blocks=other,
+        includes=includes,
+    )

@@ -73,7 +73,7 @@ def estimate_error(n, p1, p2) -> np.ndarray:
     p2 = np.asarray(p2, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
         pmean = np.where(n > 0, p1 / np.where(n > 0, n, 1), 0.0)
-        est = np.sqrt(np.where(n > 1, n / np.where(n > 1, n - 1, 1), 0) * np.abs(p2 - pmean ** 2))
+        est = np.sqrt(np.where(n > 1, n / np.where(n > 1, n - 1, 1), 0) * np.abs(p2 - pmean**2))
     return np.where(n <= 1, p1, est)
 
 
@@ -118,33 +118,50 @@ def data_header(mon: MonitorData, run: RunInfo, date: str) -> list[tuple[str, st
     shape = mon.intensity.shape
     kind = f"array_1d({shape[0]})" if mon.ndim == 1 else f"array_2d({shape[0]}, {shape[1]})"
     lines = [
-        ("Date", date), ("type", kind),
+        ("Date", date),
+        ("type", kind),
         ("Source", f"{run.instrument_name} ({Path(run.instrument_file).name})"),
         ("component", mon.component),
         ("position", " ".join(_g(v) for v in mon.position)),
-        ("title", mon.title), ("Ncount", str(run.ncount)), ("filename", mon.filename),
+        ("title", mon.title),
+        ("Ncount", str(run.ncount)),
+        ("filename", mon.filename),
         ("statistics", _statistics(mon)),
-        ("signal", f"Min={_g(mon.intensity.min())}; Max={_g(mon.intensity.max())}; "
-                   f"Mean={_g(mon.intensity.mean())};"),
+        (
+            "signal",
+            f"Min={_g(mon.intensity.min())}; Max={_g(mon.intensity.max())}; Mean={_g(mon.intensity.mean())};",
+        ),
         ("values", f"{_g(i)} {_g(e)} {_g(n)}"),
-        ("xvar", mon.xvar), ("yvar", mon.yvar if mon.ndim == 2 else "(I,I_err)"),
-        ("xlabel", mon.xlabel), ("ylabel", mon.ylabel),
+        ("xvar", mon.xvar),
+        ("yvar", mon.yvar if mon.ndim == 2 else "(I,I_err)"),
+        ("xlabel", mon.xlabel),
+        ("ylabel", mon.ylabel),
     ]
     if mon.ndim == 1:
-        lines += [("xlimits", " ".join(_g(v) for v in mon.limits)),
-                  ("variables", f"{mon.xvar} I I_err N")]
+        lines += [("xlimits", " ".join(_g(v) for v in mon.limits)), ("variables", f"{mon.xvar} I I_err N")]
     else:
-        lines += [("zvar", "I"), ("zlabel", "Signal per bin"),
-                  ("xylimits", " ".join(_g(v) for v in mon.limits)),
-                  ("variables", "I I_err N")]
+        lines += [
+            ("zvar", "I"),
+            ("zlabel", "Signal per bin"),
+            ("xylimits", " ".join(_g(v) for v in mon.limits)),
+            ("variables", "I I_err N"),
+        ]
     return lines
 
 
 def _run_header(run: RunInfo) -> list[tuple[str, str]]:
-    lines = [("Format", FORMAT_NAME), ("URL", "http://www.mccode.org"),
-             ("Creator", run.creator), ("Instrument", Path(run.instrument_file).name),
-             ("Ncount", str(run.ncount)), ("Trace", "no"), ("Gravitation", "no"),
-             ("Seed", str(run.seed)), ("Directory", run.directory), ("Nodes", "1")]
+    lines = [
+        ("Format", FORMAT_NAME),
+        ("URL", "http://www.mccode.org"),
+        ("Creator", run.creator),
+        ("Instrument", Path(run.instrument_file).name),
+        ("Ncount", str(run.ncount)),
+        ("Trace", "no"),
+        ("Gravitation", "no"),
+        ("Seed", str(run.seed)),
+        ("Directory", run.directory),
+        ("Nodes", "1"),
+    ]
     lines += [("Param", f"{k}={v}") for k, v in run.parameters.items()]
     return lines
 
@@ -161,9 +178,10 @@ def write_monitor(outdir: Path, mon: MonitorData, run: RunInfo, date: str) -> No
     err = mon.error_array()
     if mon.ndim == 1:
         x = mon.axis(0)
-        text += "".join(f"{xv:g} {iv:.10g} {ev:.10g} {nv:.10g} \n"
-                        for xv, iv, ev, nv in zip(x, mon.intensity, err, mon.counts,
-                                                  strict=True))
+        text += "".join(
+            f"{xv:g} {iv:.10g} {ev:.10g} {nv:.10g} \n"
+            for xv, iv, ev, nv in zip(x, mon.intensity, err, mon.counts, strict=True)
+        )
     else:
         tag = f"{mon.component}/{mon.filename}"
         text += f"# Data [{tag}] I:\n" + _matrix(mon.intensity)
@@ -179,14 +197,22 @@ def write_output(outdir: str | Path, run: RunInfo, monitors: list[MonitorData]) 
     now = time.time()
     date = f"{time.strftime('%a %b %d %H:%M:%S %Y', time.localtime(now))} ({int(now)})"
     params = " ".join(f"{k}({run.parameter_types.get(k, 'double')})" for k in run.parameters)
-    sim = [f"McStas simulation description file for {run.instrument_name}.",
-           f"Date:    {date.split(' (')[0]}", f"Program: {run.creator}", "",
-           f"begin instrument: {run.instrument_name}",
-           f"  File: {run.directory}/mccode",
-           f"  Source: {Path(run.instrument_file).name}",
-           f"  Parameters:  {params}", "  Trace_enabled: no", "  Default_main: yes",
-           "  Embedded_runtime: yes", "end instrument", "",
-           f"begin simulation: {run.directory}"]
+    sim = [
+        f"McStas simulation description file for {run.instrument_name}.",
+        f"Date:    {date.split(' (')[0]}",
+        f"Program: {run.creator}",
+        "",
+        f"begin instrument: {run.instrument_name}",
+        f"  File: {run.directory}/mccode",
+        f"  Source: {Path(run.instrument_file).name}",
+        f"  Parameters:  {params}",
+        "  Trace_enabled: no",
+        "  Default_main: yes",
+        "  Embedded_runtime: yes",
+        "end instrument",
+        "",
+        f"begin simulation: {run.directory}",
+    ]
     sim += [f"  {k}: {v}" for k, v in _run_header(run)]
     sim += ["end simulation", ""]
     for mon in monitors:

@@ -38,10 +38,9 @@ def read_parameters(outdir: str | Path) -> dict[str, str]:
 
 
 def _read_matrices(path: Path, ny: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    rows = [line for line in path.read_text().splitlines()
-            if line.strip() and not line.startswith("#")]
+    rows = [line for line in path.read_text().splitlines() if line.strip() and not line.startswith("#")]
     data = np.array([[float(v) for v in row.split()] for row in rows])
-    i, e, n = data[:ny], data[ny:2 * ny], data[2 * ny:3 * ny]
+    i, e, n = data[:ny], data[ny : 2 * ny], data[2 * ny : 3 * ny]
     return i.T, e.T, n.T
 
 
@@ -52,7 +51,7 @@ def read_output(outdir: str | Path) -> list[MonitorData]:
     for block in _blocks((outdir / "mccode.sim").read_text(), "data"):
         kind = block.get("type", "")
         path = outdir / block["filename"]
-        dims = [int(v) for v in kind[kind.index("(") + 1:kind.index(")")].split(",")]
+        dims = [int(v) for v in kind[kind.index("(") + 1 : kind.index(")")].split(",")]
         if kind.startswith("array_1d"):
             data = np.loadtxt(path, ndmin=2)
             intensity, errors, counts = data[:, 1], data[:, 2], data[:, 3]
@@ -62,11 +61,22 @@ def read_output(outdir: str | Path) -> list[MonitorData]:
             limits = tuple(float(v) for v in block.get("xylimits", "0 1 0 1").split())
         x, y, z = (float(v) for v in block.get("position", "0 0 0").split())
         position = (x, y, z)
-        monitors.append(MonitorData(
-            component=block.get("component", ""), filename=block["filename"],
-            title=block.get("title", ""), xlabel=block.get("xlabel", ""),
-            ylabel=block.get("ylabel", ""), xvar=block.get("xvar", "").strip(),
-            yvar=block.get("yvar", "").strip(), limits=limits, intensity=intensity,
-            sum_p2=None, counts=counts, position=position, errors=errors,
-            metadata=block))
+        monitors.append(
+            MonitorData(
+                component=block.get("component", ""),
+                filename=block["filename"],
+                title=block.get("title", ""),
+                xlabel=block.get("xlabel", ""),
+                ylabel=block.get("ylabel", ""),
+                xvar=block.get("xvar", "").strip(),
+                yvar=block.get("yvar", "").strip(),
+                limits=limits,
+                intensity=intensity,
+                sum_p2=None,
+                counts=counts,
+                position=position,
+                errors=errors,
+                metadata=block,
+            )
+        )
     return monitors

@@ -6,10 +6,11 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Enum, Float, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, BigInteger, Enum, Float, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from elearn.auth.models import User
+from elearn.courses.models import Course
 from elearn.db import Base
 from elearn.db.types import UTCDateTime, utcnow
 
@@ -35,6 +36,9 @@ class SimulationRun(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    course_id: Mapped[int | None] = mapped_column(
+        ForeignKey("courses.id", ondelete="SET NULL")
+    )  # run from a course
     instrument: Mapped[str] = mapped_column(String(200))  # file name in the simulations folder
     instrument_hash: Mapped[str] = mapped_column(String(64))
     parameters: Mapped[dict[str, Any]] = mapped_column(JSON)  # validated, typed, defaults filled in
@@ -56,3 +60,18 @@ class SimulationRun(Base):
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User | None] = relationship()
+    course: Mapped[Course | None] = relationship()
+
+
+class CourseSimulation(Base):
+    """An instrument a course uses, where it sits, and the parameter ranges allowed there."""
+
+    __tablename__ = "course_simulations"
+    __table_args__ = (UniqueConstraint("course_id", "instrument"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), index=True)
+    module_id: Mapped[int | None] = mapped_column(ForeignKey("modules.id", ondelete="SET NULL"))
+    position: Mapped[int] = mapped_column(default=0)
+    instrument: Mapped[str] = mapped_column(String(200))
+    ranges: Mapped[dict[str, list[float]]] = mapped_column(JSON, default=dict)  # name -> [min, max]

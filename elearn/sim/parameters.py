@@ -33,8 +33,11 @@ def convert_value(instrument: Instrument, name: str, text) -> float | int | str:
     text = str(text).strip()
     if param.type == "string":
         if not STRING_RE.match(text):
-            raise _refuse(instrument, f"parameter {name}: string {text!r} may only contain "
-                                      "letters, digits, '_', '.', '+' and '-' (max 100)")
+            raise _refuse(
+                instrument,
+                f"parameter {name}: string {text!r} may only contain "
+                "letters, digits, '_', '.', '+' and '-' (max 100)",
+            )
         return text
     if param.type == "int":
         if not INT_RE.match(text):
@@ -48,8 +51,9 @@ def convert_value(instrument: Instrument, name: str, text) -> float | int | str:
     return value
 
 
-def validate_parameters(instrument: Instrument, values: dict, ranges: Ranges | None = None
-                        ) -> dict[str, float | int | str]:
+def validate_parameters(
+    instrument: Instrument, values: dict, ranges: Ranges | None = None
+) -> dict[str, float | int | str]:
     """Return every parameter's typed value (defaults filled in); InstrumentError on bad input.
 
     ranges maps a parameter name to (min, max), either end None for open; both inclusive.
@@ -70,9 +74,13 @@ def validate_parameters(instrument: Instrument, values: dict, ranges: Ranges | N
         if isinstance(value, str):
             continue
         if low is not None and value < low:
-            raise _refuse(instrument, f"parameter {param.name}={value} is below the allowed "
-                                      f"minimum {low} {param.unit}".rstrip())
+            raise _refuse(
+                instrument,
+                f"parameter {param.name}={value} is below the allowed minimum {low} {param.unit}".rstrip(),
+            )
         if high is not None and value > high:
-            raise _refuse(instrument, f"parameter {param.name}={value} is above the allowed "
-                                      f"maximum {high} {param.unit}".rstrip())
+            raise _refuse(
+                instrument,
+                f"parameter {param.name}={value} is above the allowed maximum {high} {param.unit}".rstrip(),
+            )
     return {p.name: result[p.name] for p in instrument.parameters}

@@ -132,6 +132,7 @@ def submit_run(
     ncount: str | int,
     seed: str | int | None = None,
     ranges: Ranges | None = None,
+    course_id: int | None = None,
 ) -> tuple[SimulationRun, bool]:
     """Validate a request and record it; returns (run, needs_job). Nothing runs here."""
     instrument = load_instrument(settings, instrument_file)
@@ -170,7 +171,8 @@ def submit_run(
     joined = session.scalar(
         select(func.count()).where(SimulationRun.cache_key == key, SimulationRun.status.in_(ACTIVE))
     )
-    run = SimulationRun(user_id=user_id, instrument=instrument_file, instrument_hash=instrument.source_hash,
+    run = SimulationRun(user_id=user_id, course_id=course_id, instrument=instrument_file,
+                        instrument_hash=instrument.source_hash,
                         parameters=params, ncount=count, seed=seed_value, engine=engine_id, cache_key=key,
                         status=RunStatus.QUEUED)  # fmt: skip
     session.add(run)

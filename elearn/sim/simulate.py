@@ -16,10 +16,19 @@ from .parameters import Ranges, validate_parameters
 MAX_NCOUNT = 10**9
 
 
-def simulate(instrument_path: str | Path, values: dict[str, str], ncount: int,
-             seed: int | None, outdir: str | Path, engine: str = "auto",
-             ranges: Ranges | None = None, mcstas_config=None, max_ncount: int = MAX_NCOUNT,
-             progress=None, cancelled=None) -> RunResult:
+def simulate(
+    instrument_path: str | Path,
+    values: dict[str, str],
+    ncount: int,
+    seed: int | None,
+    outdir: str | Path,
+    engine: str = "auto",
+    ranges: Ranges | None = None,
+    mcstas_config=None,
+    max_ncount: int = MAX_NCOUNT,
+    progress=None,
+    cancelled=None,
+) -> RunResult:
     """Validate and run; InstrumentError (file:line: message) on anything refused."""
     instrument = parse_instrument(instrument_path)
     params = validate_parameters(instrument, values, ranges)

@@ -16,7 +16,7 @@ def strip_comments(text: str) -> str:
             j = i + 1
             while j < n and text[j] != '"' and text[j] != "\n":
                 j += 2 if text[j] == "\\" else 1
-            out.append(text[i:j + 1])
+            out.append(text[i : j + 1])
             i = j + 1
         elif text.startswith("/*", i):
             j = text.find("*/", i + 2)
@@ -68,14 +68,14 @@ class Cursor:
             return "%include"
         match = re.compile(r"[A-Za-z_]\w*").match(self.text, self.pos)
         if not match:
-            return self.text[self.pos:self.pos + 10] or "<end of file>"
+            return self.text[self.pos : self.pos + 10] or "<end of file>"
         return match.group()
 
     def word(self) -> str:
         self.skip_ws()
         match = re.compile(r"[A-Za-z_]\w*").match(self.text, self.pos)
         if not match:
-            raise self.error(f"expected a name, found {self.text[self.pos:self.pos + 20]!r}")
+            raise self.error(f"expected a name, found {self.text[self.pos : self.pos + 20]!r}")
         self.pos = match.end()
         return match.group()
 
@@ -90,7 +90,7 @@ class Cursor:
 
     def expect_char(self, ch: str) -> None:
         if not self.at_char(ch):
-            raise self.error(f"expected {ch!r}, found {self.text[self.pos:self.pos + 20]!r}")
+            raise self.error(f"expected {ch!r}, found {self.text[self.pos : self.pos + 20]!r}")
         self.pos += len(ch)
 
     def string_literal(self) -> str:
@@ -134,7 +134,7 @@ class Cursor:
         end = self.text.find("%}", self.pos)
         if end < 0:
             raise self.error("%{ block without closing %}", line)
-        text = self.text[self.pos:end]
+        text = self.text[self.pos : end]
         self.pos = end + 2
         return text, line
 

@@ -111,8 +111,12 @@ class BlockRunner:
             raise ExpressionError(f"assignment to undeclared variable {name!r}")
         old = self.env[name]
         if op != "=":
-            value = {"+=": lambda: old + value, "-=": lambda: old - value,
-                     "*=": lambda: old * value, "/=": lambda: old / value}[op]()
+            value = {
+                "+=": lambda: old + value,
+                "-=": lambda: old - value,
+                "*=": lambda: old * value,
+                "/=": lambda: old / value,
+            }[op]()
         self.env[name] = int(value) if isinstance(old, int) else float(value)
 
     def if_statement(self, execute: bool) -> None:
@@ -133,5 +137,6 @@ def run_block(text: str, first_line: int, env: dict, declare: bool) -> None:
     try:
         runner = BlockRunner(text, first_line, env, declare)
     except ExpressionError as exc:
-        raise StatementError(str(exc), first_line) from exc
+        line = _line_of(text, exc.pos, first_line) if exc.pos is not None else first_line
+        raise StatementError(str(exc), line) from exc
     runner.run()

@@ -39,8 +39,9 @@ def _arguments(cur: Cursor, text: str, line: int) -> dict[str, str]:
             continue
         match = re.fullmatch(r"\s*([A-Za-z_]\w*)\s*=\s*(.+?)\s*", piece, re.DOTALL)
         if not match:
-            raise cur.error(f"cannot read component argument {piece.strip()!r}",
-                            line + text.count("\n", 0, offset))
+            raise cur.error(
+                f"cannot read component argument {piece.strip()!r}", line + text.count("\n", 0, offset)
+            )
         args[match.group(1)] = match.group(2)
     return args
 
@@ -98,13 +99,31 @@ def parse_component(cur: Cursor) -> ComponentInstance:
             cur.word()
             target = cur.word()
             kind = cur.word()
-            cond, _ = cur.parens()
-            jumps.append(f"JUMP {target} {kind}({cond.strip()}) at line {jump_line}")
+            if cur.at_char("("):
+                cond, _ = cur.parens()
+            else:
+                match = re.compile(r"\s*([\w.]+)").match(cur.text, cur.pos)
+                if not match:
+                    raise cur.error("cannot read JUMP condition", jump_line)
+                cond, cur.pos = match.group(1), match.end()
+            jumps.append(f"JUMP {target} {kind} {cond.strip()} at line {jump_line}")
         else:
             break
-    return ComponentInstance(name=name, type=ctype, args=args, at=at, rotated=rotated,
-                             line=line, when=when, extend=extend, group=group, jumps=jumps,
-                             split=split, copy_of=copy_of, removable=removable)
+    return ComponentInstance(
+        name=name,
+        type=ctype,
+        args=args,
+        at=at,
+        rotated=rotated,
+        line=line,
+        when=when,
+        extend=extend,
+        group=group,
+        jumps=jumps,
+        split=split,
+        copy_of=copy_of,
+        removable=removable,
+    )
 
 
 def parse_trace(cur: Cursor) -> tuple[list[ComponentInstance], list[int]]:

@@ -22,10 +22,13 @@ from sqlalchemy import select
 
 from elearn.auth.access import public, requires
 from elearn.auth.models import Role
+from elearn.courses.models import Course
 from elearn.db import db
+from elearn.sim.content import course_ranges
 from elearn.sim.instrument import InstrumentError
 from elearn.sim.mccode_reader import read_output
 from elearn.sim.models import SimulationRun
+from elearn.sim.parameters import Ranges
 from elearn.sim.plots import SCALES, cached_png
 from elearn.sim.runs import (
     SimulationError,
@@ -73,35 +76,59 @@ def instruments() -> str:
                            runs=_recent_runs())  # fmt: skip
 
 
+def _course(course_slug: str | None, file: str) -> tuple[Course | None, Ranges | None]:
+    """The course a simulation is used from and its allowed ranges; 404 if it does not use it."""
+    if course_slug is None:
+        return None, None
+    course = db().scalar(select(Course).where(Course.slug == course_slug))
+    ranges = course_ranges(db(), course_slug, file) if course else None
+    if course is None or ranges is None:
+        abort(404, f"Course {course_slug!r} does not use the instrument {file!r}.")
+    return course, ranges
+
+
 @blueprint.route("/sim/<file>")
+@blueprint.route("/courses/<course_slug>/sim/<file>")
 @public
-def instrument(file: str) -> str:
+def instrument(file: str, course_slug: str | None = None) -> str:
     settings = _settings()
     try:
         parsed = load_instrument(settings, file)
     except (SimulationError, InstrumentError) as error:
         abort(404, str(error))
+    course, ranges = _course(course_slug, file)
     role = g.user.role if g.user else Role.STUDENT
     entry = next((e for e in instrument_catalog(settings) if e.file == file), None)
-    return render_template("sim/instrument.html", file=file, instrument=parsed,
+    return render_template("sim/instrument.html", file=file, instrument=parsed, course=course,
+                           ranges=ranges or {},
                            description=entry.description if entry else "", values=request.args,
                            max_ncount=ncount_cap(settings, role), runs=_recent_runs(file))  # fmt: skip
 
 
 @blueprint.route("/sim/<file>/runs", methods=["POST"])
+@blueprint.route("/courses/<course_slug>/sim/<file>/runs", methods=["POST"])
 @requires(Role.STUDENT)
-def start(file: str) -> Response | tuple[str, int]:
+def start(file: str, course_slug: str | None = None) -> Response:
     session, settings = db(), _settings()
+    course, ranges = _course(course_slug, file)
     values = {key[2:]: value for key, value in request.form.items() if key.startswith("p:")}
     try:
         run, needs_job = submit_run(
-            session, settings, user_id=g.user.id, role=g.user.role, instrument_file=file, values=values,
-            ncount=request.form.get("ncount", "1e6"), seed=request.form.get("seed") or None,
+            session,
+            settings,
+            user_id=g.user.id,
+            role=g.user.role,
+            instrument_file=file,
+            values=values,
+            ncount=request.form.get("ncount", "1e6"),
+            seed=request.form.get("seed") or None,
+            ranges=ranges,
+            course_id=course.id if course else None,
         )
     except (SimulationError, InstrumentError) as error:
         session.rollback()
         flash(str(error).split(": ", 1)[-1] if isinstance(error, InstrumentError) else str(error), "error")
-        return redirect(url_for("sim.instrument", file=file, **values))  # type: ignore[return-value]
+        return redirect(url_for("sim.instrument", file=file, course_slug=course_slug, **values))  # type: ignore[return-value]
     priority = queue_priority(session, run)
     session.commit()
     if needs_job:

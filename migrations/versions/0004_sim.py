@@ -1,4 +1,4 @@
-"""simulation runs
+"""simulation runs and the simulations courses use
 
 Revision ID: 0004_sim
 Revises: 0001
@@ -18,6 +18,7 @@ def upgrade() -> None:
         "simulation_runs",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=True),
+        sa.Column("course_id", sa.Integer(), nullable=True),
         sa.Column("instrument", sa.String(length=200), nullable=False),
         sa.Column("instrument_hash", sa.String(length=64), nullable=False),
         sa.Column("parameters", sa.JSON(), nullable=False),
@@ -54,8 +55,35 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_simulation_runs")),
     )
     op.create_index("ix_simulation_runs_cache_key_status", "simulation_runs", ["cache_key", "status"])
+    op.create_table(
+        "course_simulations",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("course_id", sa.Integer(), nullable=False),
+        sa.Column("module_id", sa.Integer(), nullable=True),
+        sa.Column("position", sa.Integer(), nullable=False),
+        sa.Column("instrument", sa.String(length=200), nullable=False),
+        sa.Column("ranges", sa.JSON(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["course_id"],
+            ["courses.id"],
+            name=op.f("fk_course_simulations_course_id_courses"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["module_id"],
+            ["modules.id"],
+            name=op.f("fk_course_simulations_module_id_modules"),
+            ondelete="SET NULL",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_course_simulations")),
+        sa.UniqueConstraint(
+            "course_id", "instrument", name=op.f("uq_course_simulations_course_id_instrument")
+        ),
+    )
+    op.create_index(op.f("ix_course_simulations_course_id"), "course_simulations", ["course_id"])
     op.create_index("ix_simulation_runs_user_id_created_at", "simulation_runs", ["user_id", "created_at"])
 
 
 def downgrade() -> None:
+    op.drop_table("course_simulations")
     op.drop_table("simulation_runs")

@@ -49,6 +49,7 @@ def test_declare_and_initialize_blocks():
 
 @pytest.mark.parametrize("code, line", [
     ("\n\nfor (i=0;i<3;i++) x = 1;", 3), ("x = 1;", 1), ("printf(\"hi\");", 1),
+    ("double a;\ndouble b[3];", 2),
 ])
 def test_statement_refusals_name_the_line(code, line):
     env = {}

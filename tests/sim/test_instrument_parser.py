@@ -19,7 +19,8 @@ TEXT = """/* Header
 * dl: Relative spread [1]
 * %End
 */
-DEFINE INSTRUMENT Demo(double lambda=6, int n=2, string label="run1", dl = 0.1, req)
+DEFINE INSTRUMENT Demo(double lambda=6, int n=2, string label="run1", dl = 0.1, req,
+  char *other="x")
 DECLARE %{ double a; // comment %}
 %}
 INITIALIZE %{ a = lambda; %}
@@ -49,13 +50,14 @@ def test_header_parameters_with_units_and_descriptions(demo):
     assert params["label"].type == "string" and params["label"].default == "run1"
     assert (params["dl"].unit, params["dl"].description) == ("1", "Relative spread")
     assert params["req"].default is None
+    assert params["other"].type == "string" and params["other"].default == "x"
     assert len(demo.source_hash) == 64
 
 
 def test_components_placement_and_modifiers(demo):
     origin, src, mon = demo.components
-    assert (origin.type, origin.line, origin.at.relative_to) == ("Arm", 14, "ABSOLUTE")
-    assert src.split == "5" and src.line == 15
+    assert (origin.type, origin.line, origin.at.relative_to) == ("Arm", 15, "ABSOLUTE")
+    assert src.split == "5" and src.line == 16
     assert src.args["dlambda"] == "dl*lambda" and src.args["flux"] == "fmax(1, 2)"
     assert src.at.exprs == ("0", "0", "1") and src.at.relative_to == "origin"
     assert src.rotated.relative_to == "PREVIOUS"

@@ -215,3 +215,56 @@ def test_collimator_triangular_transmission(run_instr):
     """, ncount=100_000)
     ratio = mons["after"].totals()[0] / mons["before"].totals()[0]
     assert ratio == pytest.approx(0.5, abs=0.01)
+
+
+def test_source_maxwell_3_spectrum_and_normalisation(run_instr):
+    """Source_Maxwell_3: I(lambda) = w h [cm^2] * dOmega * I1 M(lambda, T1), with the normalised
+    Maxwellian M = 2 a^2 exp(-a/lambda^2)/lambda^5, a = 949/T (K, AA); its peak for T = 300 K
+    sits at lambda = sqrt(2 a / 5) = 1.09 AA."""
+    mons = run_instr("""
+    DEFINE INSTRUMENT maxwell()
+    TRACE
+    COMPONENT src = Source_Maxwell_3(xwidth=0.01, yheight=0.01, Lmin=0.5, Lmax=5, dist=2,
+        focus_xw=0.01, focus_yh=0.01, T1=300, I1=1e12)
+      AT (0, 0, 0) ABSOLUTE
+    COMPONENT lmon = L_monitor(xwidth=0.1, yheight=0.1, nL=45, Lmin=0.5, Lmax=5)
+      AT (0, 0, 2) ABSOLUTE
+    END
+    """, ncount=200_000)
+    mon = mons["lmon"]
+    a = 949.0 / 300
+    lam = np.linspace(0.5, 5, 20001)
+    maxwell = 2 * a * a * np.exp(-a / lam**2) / lam**5
+    solid = 0.01 * 0.01 / 2**2
+    expected = 1e4 * 0.01 * 0.01 * solid * 1e12 * np.trapezoid(maxwell, lam)
+    assert mon.totals()[0] == pytest.approx(expected, rel=0.01)
+    assert mon.axis(0)[np.argmax(mon.intensity)] == pytest.approx(math.sqrt(2 * a / 5), abs=0.1)
+
+
+def test_energy_and_divergence_monitors(run_instr):
+    """E = 81.81 meV AA^2 / lambda^2 on E_monitor; a 1 cm window 2 m from a point source
+    limits the horizontal divergence to +-atan(0.5 cm / 2 m) = +-0.143 deg and the beam on a
+    PSDlin_monitor to +-0.5 cm."""
+    mons = run_instr("""
+    DEFINE INSTRUMENT em()
+    TRACE
+    COMPONENT src = Source_simple(radius=1e-6, dist=2, focus_xw=0.01, focus_yh=0.01,
+        lambda0=4, dlambda=0.001)
+      AT (0, 0, 0) ABSOLUTE
+    COMPONENT emon = E_monitor(xwidth=0.1, yheight=0.1, nE=100, Emin=4, Emax=6)
+      AT (0, 0, 2) ABSOLUTE
+    COMPONENT div = Divergence_monitor(xwidth=0.1, yheight=0.1, nh=40, nv=40, maxdiv_h=0.2,
+        maxdiv_v=0.2)
+      AT (0, 0, 2.001) ABSOLUTE
+    COMPONENT lin = PSDlin_monitor(xwidth=0.02, yheight=0.02, nbins=20)
+      AT (0, 0, 2.002) ABSOLUTE
+    END
+    """, ncount=50_000)
+    emon, div, lin = mons["emon"], mons["div"], mons["lin"]
+    assert emon.axis(0)[np.argmax(emon.intensity)] == pytest.approx(81.8042 / 16, abs=0.02)
+    h = div.axis(0)[div.intensity.sum(axis=1) > 0]
+    assert h.min() == pytest.approx(-0.1432, abs=0.011) and h.max() == pytest.approx(
+        0.1432, abs=0.011)
+    inner = np.abs(lin.axis(0)) < 0.0045  # 1 mm bins fully inside the 1 cm wide beam
+    outer = np.abs(lin.axis(0)) > 0.0065
+    assert (lin.intensity[inner] > 0).all() and (lin.intensity[outer] == 0).all()

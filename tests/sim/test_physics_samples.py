@@ -146,3 +146,56 @@ def test_incoherent_scattered_power(run_instr):
     expected = scattered * math.sin(math.atan(0.1))
     measured, error, _ = mons["banana"].totals()
     assert measured == pytest.approx(expected, rel=0.03)
+
+
+MONO = """
+DEFINE INSTRUMENT mono(double offset=0)
+DECLARE %{ double A1; %}
+INITIALIZE %{ A1 = asin(2.5/(2*3.355))*RAD2DEG; %}
+TRACE
+COMPONENT src = Source_simple(radius=1e-5, dist=1, focus_xw=1e-5, focus_yh=1e-5,
+    lambda0=2.5, dlambda=1e-6)
+  AT (0, 0, 0) ABSOLUTE
+COMPONENT before = PSD_monitor(xwidth=0.1, yheight=0.1, restore_neutron=1)
+  AT (0, 0, 0.9) ABSOLUTE
+COMPONENT arm = Arm() AT (0, 0, 1) ABSOLUTE ROTATED (0, A1 + offset, 0) ABSOLUTE
+COMPONENT mono = Monochromator_flat(zwidth=0.2, yheight=0.2, mosaich=30, mosaicv=30,
+    r0=0.7, DM=3.355)
+  AT (0, 0, 0) RELATIVE arm
+COMPONENT takeoff = Arm() AT (0, 0, 0) RELATIVE arm ROTATED (0, 2*A1, 0) ABSOLUTE
+COMPONENT after = PSD_monitor(xwidth=0.5, yheight=0.5)
+  AT (0, 0, 0.5) RELATIVE takeoff
+END
+"""
+
+
+@pytest.mark.parametrize("offset", [0.0, 0.2, 0.5])
+def test_monochromator_rocking_curve(run_instr, offset):
+    """A parallel monochromatic beam on a mosaic crystal turned delta away from the Bragg
+    angle 2.5 AA / PG(002) is reflected with r0 exp(-delta^2 / 2 sigma^2), sigma = 30'/2.355."""
+    mons = run_instr(MONO, {"offset": str(offset)}, ncount=50_000)
+    ratio = mons["after"].totals()[0] / mons["before"].totals()[0]
+    sigma = math.radians(30 / 60) / math.sqrt(8 * math.log(2))
+    expected = 0.7 * math.exp(-math.radians(offset) ** 2 / (2 * sigma**2))
+    assert ratio == pytest.approx(expected, rel=0.03)
+
+
+def test_sans_focusing_disc_and_rectangle_agree(run_instr):
+    """Focusing only changes the sampling: a 10 cm square detector inside either a disc
+    (focus_r = 8 cm) or a 16 cm square focus window sees the same weighted intensity."""
+    text = """
+    DEFINE INSTRUMENT focus(double fr=0, double fw=0)
+    TRACE
+    COMPONENT src = Source_simple(radius=1e-5, dist=2, focus_xw=1e-4, focus_yh=1e-4,
+        lambda0=6, dlambda=0.001)
+      AT (0, 0, 0) ABSOLUTE
+    COMPONENT sample = Sans_spheres(R=50, sigma_abs=0, xwidth=0.001, yheight=0.001,
+        zdepth=0.001, focus_r=fr, focus_xw=fw, focus_yh=fw)
+      AT (0, 0, 2) ABSOLUTE
+    COMPONENT det = PSD_monitor(xwidth=0.1, yheight=0.1)
+      AT (0, 0, 7) ABSOLUTE
+    END
+    """
+    disc = run_instr(text, {"fr": "0.08"}, ncount=100_000)["det"].totals()
+    square = run_instr(text, {"fw": "0.16"}, ncount=100_000)["det"].totals()
+    assert disc[0] == pytest.approx(square[0], abs=4 * math.hypot(disc[1], square[1]))

@@ -36,9 +36,16 @@ class Engine(Protocol):
     @property
     def version(self) -> str: ...
 
-    def run(self, instrument: Instrument, params: dict, ncount: int, seed: int,
-            outdir: str | Path, progress: Callable[[float], None] | None = None,
-            cancelled: Callable[[], bool] | None = None) -> RunResult: ...
+    def run(
+        self,
+        instrument: Instrument,
+        params: dict,
+        ncount: int,
+        seed: int,
+        outdir: str | Path,
+        progress: Callable[[float], None] | None = None,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> RunResult: ...
 
 
 class EmbeddedEngine:
@@ -56,8 +63,7 @@ class EmbeddedEngine:
         from .embedded import run
 
         monitors, elapsed = run(instrument, params, ncount, seed, outdir, progress, cancelled)
-        return RunResult(self.name, self.version, Path(outdir), int(ncount), int(seed),
-                         elapsed, monitors)
+        return RunResult(self.name, self.version, Path(outdir), int(ncount), int(seed), elapsed, monitors)
 
 
 def select_engine(choice: str = "auto", mcstas_config=None) -> Engine:
@@ -73,6 +79,7 @@ def select_engine(choice: str = "auto", mcstas_config=None) -> Engine:
     if toolchain is not None:
         return McStasEngine(config, toolchain)
     if choice == "mcstas":
-        raise InstrumentError("McStas engine requested but neither mcrun nor mccode-antlr "
-                              "with a C compiler was found")
+        raise InstrumentError(
+            "McStas engine requested but neither mcrun nor mccode-antlr with a C compiler was found"
+        )
     return EmbeddedEngine()

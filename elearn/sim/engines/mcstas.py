@@ -60,8 +60,9 @@ def find_mcstas(config: McStasConfig) -> Toolchain | None:
     if cc is None:
         return None
     mcrun = config.mcrun or shutil.which("mcrun")
-    generator = config.mcstas or (
-        str(Path(mcrun).with_name("mcstas")) if mcrun else None) or shutil.which("mcstas")
+    generator = (
+        config.mcstas or (str(Path(mcrun).with_name("mcstas")) if mcrun else None) or shutil.which("mcstas")
+    )
     if generator and Path(generator).exists():
         return Toolchain("classic", generator, cc)
     antlr = config.mcstas_antlr or shutil.which("mcstas-antlr")
@@ -77,8 +78,7 @@ def translate_command(toolchain: Toolchain, instr: Path, c_file: Path) -> list[s
     return [toolchain.generator, str(instr), "-o", str(c_file)]
 
 
-def compile_command(toolchain: Toolchain, config: McStasConfig, c_file: Path,
-                    binary: Path) -> list[str]:
+def compile_command(toolchain: Toolchain, config: McStasConfig, c_file: Path, binary: Path) -> list[str]:
     return [toolchain.cc, *config.cflags, "-o", str(binary), str(c_file), "-lm"]
 
 
@@ -97,13 +97,25 @@ def tool_env(config: McStasConfig) -> dict:
     return env
 
 
-def run_limited(args: list[str], timeout_s: float, cwd: Path | None = None,
-                env: dict | None = None, cancelled: Callable[[], bool] | None = None,
-                poll_s: float = 0.5) -> subprocess.CompletedProcess:
+def run_limited(
+    args: list[str],
+    timeout_s: float,
+    cwd: Path | None = None,
+    env: dict | None = None,
+    cancelled: Callable[[], bool] | None = None,
+    poll_s: float = 0.5,
+) -> subprocess.CompletedProcess:
     """Run args in a new process group; kill the whole group when timeout_s (s) passes
     (McStasRunError) or cancelled() turns True (Cancelled, checked every poll_s s)."""
-    proc = subprocess.Popen(args, cwd=cwd, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, start_new_session=True, text=True)
+    proc = subprocess.Popen(
+        args,
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+        text=True,
+    )
     deadline = time.monotonic() + timeout_s
     while True:
         try:
@@ -117,8 +129,9 @@ def run_limited(args: list[str], timeout_s: float, cwd: Path | None = None,
             proc.communicate()
             if stop_cancelled:
                 raise Cancelled("simulation cancelled") from None
-            raise McStasRunError(f"{Path(args[0]).name} stopped after the time limit of "
-                                 f"{timeout_s:g} s") from None
+            raise McStasRunError(
+                f"{Path(args[0]).name} stopped after the time limit of {timeout_s:g} s"
+            ) from None
 
 
 class McStasEngine:
@@ -139,15 +152,23 @@ class McStasEngine:
             return binary
         folder.mkdir(parents=True, exist_ok=True)
         source = Path(instrument.path).resolve()
-        c_file = folder / f"{instrument.name}.c"
+        # private names, then an atomic rename: two workers may compile the same file at once
+        tag = f"{os.getpid()}-{time.monotonic_ns()}"
+        c_file = folder / f"{instrument.name}-{tag}.c"
+        partial = folder / f"{instrument.name}-{tag}.out"
         env = tool_env(self.config)
-        for args in (translate_command(self.toolchain, source, c_file),
-                     compile_command(self.toolchain, self.config, c_file, binary)):
+        for args in (
+            translate_command(self.toolchain, source, c_file),
+            compile_command(self.toolchain, self.config, c_file, partial),
+        ):
             done = run_limited(args, self.config.compile_timeout_s, cwd=source.parent, env=env)
             if done.returncode != 0:
-                raise McStasRunError(f"{Path(args[0]).name} failed: "
-                                     f"{(done.stderr or done.stdout).strip()[-2000:]}",
-                                     instrument.path)
+                raise McStasRunError(
+                    f"{Path(args[0]).name} failed: {(done.stderr or done.stdout).strip()[-2000:]}",
+                    instrument.path,
+                )
+        os.replace(partial, binary)
+        c_file.replace(folder / f"{instrument.name}.c")
         return binary
 
     def run(self, instrument, params, ncount, seed, outdir, progress=None, cancelled=None):
@@ -160,13 +181,23 @@ class McStasEngine:
             outdir.rmdir()  # McStas creates -d itself and refuses an existing folder
         outdir.parent.mkdir(parents=True, exist_ok=True)
         # run beside the .instr so data files it names (e.g. reflection lists) are found
-        done = run_limited(run_command(binary, ncount, seed, outdir.resolve(), params),
-                           self.config.run_timeout_s, cwd=Path(instrument.path).resolve().parent,
-                           env=tool_env(self.config), cancelled=cancelled)
+        done = run_limited(
+            run_command(binary, ncount, seed, outdir.resolve(), params),
+            self.config.run_timeout_s,
+            cwd=Path(instrument.path).resolve().parent,
+            env=tool_env(self.config),
+            cancelled=cancelled,
+        )
         if done.returncode != 0:
-            raise McStasRunError(f"McStas run failed: {done.stderr.strip()[-2000:]}",
-                                 instrument.path)
+            raise McStasRunError(f"McStas run failed: {done.stderr.strip()[-2000:]}", instrument.path)
         if progress is not None:
             progress(1.0)
-        return RunResult(self.name, self.version, outdir, int(ncount), int(seed),
-                         time.perf_counter() - start, read_output(outdir))
+        return RunResult(
+            self.name,
+            self.version,
+            outdir,
+            int(ncount),
+            int(seed),
+            time.perf_counter() - start,
+            read_output(outdir),
+        )

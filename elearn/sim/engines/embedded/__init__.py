@@ -43,21 +43,25 @@ def trace_chunk(model: Model, n: int, rng: np.random.Generator, transforms) -> N
     s.p = np.ones(n)
     # rays that divide by zero (vz = 0, missed shapes) are masked out by the components
     with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
-        for comp, split, (rot, offset) in zip(model.components, model.splits, transforms,
-                                              strict=True):
+        for comp, split, (rot, offset) in zip(model.components, model.splits, transforms, strict=True):
             if len(s) == 0:
                 return
             s = s.transform(rot, offset)
             if split > 1:
-                s = NeutronState(*(np.repeat(getattr(s, f), split) for f in
-                                   ("x", "y", "z", "vx", "vy", "vz", "t", "p")))
+                s = NeutronState(
+                    *(np.repeat(getattr(s, f), split) for f in ("x", "y", "z", "vx", "vy", "vz", "t", "p"))
+                )
                 s.p = s.p / split
             s = comp.trace(s, rng)
 
 
-def run_model(model: Model, ncount: int, seed: int,
-              progress: Callable[[float], None] | None = None,
-              cancelled: Callable[[], bool] | None = None) -> list[MonitorData]:
+def run_model(
+    model: Model,
+    ncount: int,
+    seed: int,
+    progress: Callable[[float], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> list[MonitorData]:
     """Trace ncount rays; returns the monitors' data."""
     for comp in model.components:
         comp.ncount = ncount
@@ -80,15 +84,29 @@ def run_model(model: Model, ncount: int, seed: int,
     return monitors
 
 
-def run(instrument: Instrument, params: dict, ncount: int, seed: int, outdir: str | Path,
-        progress=None, cancelled=None) -> tuple[list[MonitorData], float]:
+def run(
+    instrument: Instrument,
+    params: dict,
+    ncount: int,
+    seed: int,
+    outdir: str | Path,
+    progress=None,
+    cancelled=None,
+) -> tuple[list[MonitorData], float]:
     """Run the instrument with validated params and write McStas output into outdir."""
     start = time.perf_counter()
     model = build_model(instrument, params)
     monitors = run_model(model, int(ncount), int(seed), progress, cancelled)
     types = {p.name: p.type for p in instrument.parameters}
-    info = RunInfo(instrument.name, instrument.path, dict(params), types, int(ncount),
-                   int(seed), Path(outdir).name or str(outdir),
-                   creator=f"elearn embedded engine {VERSION} (McStas 3 output format)")
+    info = RunInfo(
+        instrument.name,
+        instrument.path,
+        dict(params),
+        types,
+        int(ncount),
+        int(seed),
+        Path(outdir).name or str(outdir),
+        creator=f"elearn embedded engine {VERSION} (McStas 3 output format)",
+    )
     write_output(outdir, info, monitors)
     return monitors, time.perf_counter() - start

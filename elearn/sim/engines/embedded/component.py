@@ -8,6 +8,7 @@ of rays in its local frame into the surviving batch.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -64,20 +65,19 @@ class Component:
         self.index = index
         self.ctx = ctx
         self.placement = ctx.placements[index]
-        params = dict(self.defaults)
+        params: dict[str, Any] = dict(self.defaults)
         for key, value in args.items():
             if key not in params:
-                raise ComponentSetupError(
-                    f"{self.mcstas_name} has no parameter {key!r}")
+                raise ComponentSetupError(f"{self.mcstas_name} has no parameter {key!r}")
             if key in self.unsupported and value not in (0, 0.0, "", None):
                 raise ComponentSetupError(
                     f"{self.mcstas_name} parameter {key} is not supported by the embedded "
-                    f"engine: {self.unsupported[key]}")
+                    f"engine: {self.unsupported[key]}"
+                )
             params[key] = value
         missing = [k for k, v in params.items() if v is None]
         if missing:
-            raise ComponentSetupError(
-                f"{self.mcstas_name} needs a value for {', '.join(missing)}")
+            raise ComponentSetupError(f"{self.mcstas_name} needs a value for {', '.join(missing)}")
         for key, value in params.items():
             if key not in self.string_params and isinstance(value, str):
                 raise ComponentSetupError(f"{self.mcstas_name} parameter {key} must be a number")

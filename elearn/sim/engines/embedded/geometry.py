@@ -20,11 +20,13 @@ def rotation_matrix(phx: float, phy: float, phz: float) -> np.ndarray:
     cx, sx = np.cos(phx * DEG2RAD), np.sin(phx * DEG2RAD)
     cy, sy = np.cos(phy * DEG2RAD), np.sin(phy * DEG2RAD)
     cz, sz = np.cos(phz * DEG2RAD), np.sin(phz * DEG2RAD)
-    return np.array([
-        [cy * cz, sx * sy * cz + cx * sz, sx * sz - cx * sy * cz],
-        [-cy * sz, cx * cz - sx * sy * sz, sx * cz + cx * sy * sz],
-        [sy, -sx * cy, cx * cy],
-    ])
+    return np.array(
+        [
+            [cy * cz, sx * sy * cz + cx * sz, sx * sz - cx * sy * cz],
+            [-cy * sz, cx * cz - sx * sy * sz, sx * cz + cx * sy * sz],
+            [sy, -sx * cy, cx * cy],
+        ]
+    )
 
 
 def rotate(vx, vy, vz, phi, ax, ay, az):
@@ -89,8 +91,7 @@ def randvec_target_circle(rng, xi, yi, zi, radius: float):
     return vx, vy, vz, solid
 
 
-def randvec_target_rect_real(rng, xi, yi, zi, width, height, rot: np.ndarray,
-                             lx, ly, lz, order: int):
+def randvec_target_rect_real(rng, xi, yi, zi, width, height, rot: np.ndarray, lx, ly, lz, order: int):
     """McStas randvec_target_rect_real: point on a width x height (m) rectangle at aim.
 
     Returns the chosen point (xo, yo, zo) and solid angle w h cos^order / r^2 seen from
@@ -102,19 +103,17 @@ def randvec_target_rect_real(rng, xi, yi, zi, width, height, rot: np.ndarray,
         xi = np.broadcast_to(np.asarray(xi, dtype=float), (n,))
         yi = np.broadcast_to(np.asarray(yi, dtype=float), (n,))
         zi = np.broadcast_to(np.asarray(zi, dtype=float), (n,))
-        vx, vy, vz, solid = randvec_target_circle(rng, xi, yi, zi,
-                                                  float(np.sqrt(width * height / np.pi)))
+        vx, vy, vz, solid = randvec_target_circle(rng, xi, yi, zi, float(np.sqrt(width * height / np.pi)))
         return vx, vy, vz, solid
     dx = width * (rng.random(n) * 2 - 1) / 2
     dy = height * (rng.random(n) * 2 - 1) / 2
-    if (np.array_equal(rot, np.eye(3)) and np.ndim(xi) == 0 and xi == 0 and yi == 0
-            and float(zi) > 0):
+    if np.array_equal(rot, np.eye(3)) and np.ndim(xi) == 0 and xi == 0 and yi == 0 and float(zi) > 0:
         # aim along +z, unrotated: McStas's rectangle axes are (-1,0,0) and (0,-1,0)
         xo, yo = -dx, -dy
         px, py, pz = xo - lx, yo - ly, zi - lz
         dist_p2 = px * px + py * py + pz * pz
         cos_theta = pz / np.sqrt(dist_p2)
-        return xo, yo, np.full(n, float(zi)), width * height / dist_p2 * cos_theta ** order
+        return xo, yo, np.full(n, float(zi)), width * height / dist_p2 * cos_theta**order
     dist = np.sqrt(xi * xi + yi * yi + zi * zi)
     inv = rot.T
     gx = inv[0, 0] * xi + inv[0, 1] * yi + inv[0, 2] * zi
@@ -133,7 +132,7 @@ def randvec_target_rect_real(rng, xi, yi, zi, width, height, rot: np.ndarray,
     px, py, pz = xo - lx, yo - ly, zo - lz
     dist_p = np.sqrt(px * px + py * py + pz * pz)
     cos_theta = (xi * px + yi * py + zi * pz) / (dist * dist_p)
-    solid = width * height / (dist_p * dist_p) * cos_theta ** order
+    solid = width * height / (dist_p * dist_p) * cos_theta**order
     return xo, yo, zo, solid
 
 
@@ -171,10 +170,8 @@ def cylinder_intersect(x, y, z, vx, vy, vz, r, h):
         y_in, y_out = y + vy * t_in, y + vy * t_out
         hit = (disc >= 0) & ~(axial & (vy == 0))
         hit &= ~(((y_in > h / 2) & (y_out > h / 2)) | ((y_in < -h / 2) & (y_out < -h / 2)))
-        t_in = np.where(y_in > h / 2, (h / 2 - y) / vy,
-                        np.where(y_in < -h / 2, (-h / 2 - y) / vy, t_in))
-        t_out = np.where(y_out > h / 2, (h / 2 - y) / vy,
-                         np.where(y_out < -h / 2, (-h / 2 - y) / vy, t_out))
+        t_in = np.where(y_in > h / 2, (h / 2 - y) / vy, np.where(y_in < -h / 2, (-h / 2 - y) / vy, t_in))
+        t_out = np.where(y_out > h / 2, (h / 2 - y) / vy, np.where(y_out < -h / 2, (-h / 2 - y) / vy, t_out))
     return np.where(hit, t_in, np.nan), np.where(hit, t_out, np.nan)
 
 

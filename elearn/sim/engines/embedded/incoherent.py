@@ -4,7 +4,8 @@ Per pass: intersect, move to the entry, choose scatter or transmit with the forc
 probability mc_scatt = p_interact (first pass) or p_interact/(4 n + 1) (after n scatterings),
 weight ws*p_scatt/mc_scatt or p_trans/mc_trans, exponential depth sampling, isotropic
 direction into the focus with weight dOmega/(4 pi). Loop until the ray leaves or 'order'
-scatterings are reached. Elastic only (f_QE must be 0); solid shapes only.
+scatterings are reached. As in McStas, the outgoing path is not attenuated. Elastic only
+(f_QE must be 0); solid box, cylinder or sphere only.
 """
 
 from __future__ import annotations
@@ -18,18 +19,40 @@ from .samples import FocusingSample, _intersect, _shape
 @register
 class Incoherent(FocusingSample):
     mcstas_name = "Incoherent"
-    defaults = {"geometry": "", "radius": 0, "xwidth": 0, "yheight": 0, "zdepth": 0,
-                "thickness": 0, "target_x": 0, "target_y": 0, "target_z": 0, "focus_r": 0,
-                "focus_xw": 0, "focus_yh": 0, "focus_aw": 0, "focus_ah": 0,
-                "target_index": 0, "pack": 1, "p_interact": 1, "f_QE": 0, "gamma": 0,
-                "sigma_abs": 5.08, "sigma_inc": 5.08, "Vc": 13.827, "concentric": 0,
-                "order": 0}
+    defaults = {
+        "geometry": "",
+        "radius": 0,
+        "xwidth": 0,
+        "yheight": 0,
+        "zdepth": 0,
+        "thickness": 0,
+        "target_x": 0,
+        "target_y": 0,
+        "target_z": 0,
+        "focus_r": 0,
+        "focus_xw": 0,
+        "focus_yh": 0,
+        "focus_aw": 0,
+        "focus_ah": 0,
+        "target_index": 0,
+        "pack": 1,
+        "p_interact": 1,
+        "f_QE": 0,
+        "gamma": 0,
+        "sigma_abs": 5.08,
+        "sigma_inc": 5.08,
+        "Vc": 13.827,
+        "concentric": 0,
+        "order": 0,
+    }
     string_params = frozenset({"geometry"})
-    unsupported = {**FocusingSample.unsupported,
-                   "geometry": "OFF/PLY shapes need the McStas engine",
-                   "thickness": "hollow samples need the McStas engine",
-                   "concentric": "concentric mode needs the McStas engine",
-                   "f_QE": "quasi-elastic broadening needs the McStas engine"}
+    unsupported = {
+        **FocusingSample.unsupported,
+        "geometry": "OFF/PLY shapes need the McStas engine",
+        "thickness": "hollow samples need the McStas engine",
+        "concentric": "concentric mode needs the McStas engine",
+        "f_QE": "quasi-elastic broadening needs the McStas engine",
+    }
 
     def setup(self):
         p = self.p
@@ -68,8 +91,7 @@ class Incoherent(FocusingSample):
             flag = self.my_s * d_path <= 4e-7
             pint = p["p_interact"]
             if 0 < pint <= 1:
-                mc_trans = np.where(scattered[idx] == 0, 1 - pint,
-                                    1 - pint / (4 * scattered[idx] + 1))
+                mc_trans = np.where(scattered[idx] == 0, 1 - pint, 1 - pint / (4 * scattered[idx] + 1))
             else:
                 mc_trans = p_trans
             mc_scatt = 1 - mc_trans
@@ -77,8 +99,7 @@ class Incoherent(FocusingSample):
             draw = rng.random(len(idx))
             scatter = ~flag & (mc_scatt > 0) & ((mc_scatt >= 1) | (draw < mc_scatt))
             with np.errstate(divide="ignore", invalid="ignore"):
-                p_mult = np.where(scatter, ws * np.abs(p_scatt / mc_scatt),
-                                  np.abs(p_trans / mc_trans))
+                p_mult = np.where(scatter, ws * np.abs(p_scatt / mc_scatt), np.abs(p_trans / mc_trans))
             dead = ~scatter & (mc_trans == 0) & ~passed
             leave = ~scatter & ~passed
             sub.p = np.where(leave & ~dead, sub.p * p_mult, sub.p)
@@ -86,8 +107,10 @@ class Incoherent(FocusingSample):
             weak = my_t * d_path < 1e-6
             with np.errstate(divide="ignore", invalid="ignore"):
                 depth = np.where(
-                    weak, rng.random(len(idx)) * d_path,
-                    -np.log(1 - rng.random(len(idx)) * (1 - np.exp(-my_t * d_path))) / my_t)
+                    weak,
+                    rng.random(len(idx)) * d_path,
+                    -np.log(1 - rng.random(len(idx)) * (1 - np.exp(-my_t * d_path))) / my_t,
+                )
             go = scatter & ~passed
             sub.advance(np.where(go, depth / v, 0.0))
             ux, uy, uz, solid = self.focus(sub, rng)

@@ -32,8 +32,9 @@ class Model:
 
 
 def _refuse(instrument: Instrument, what: str, line: int | None) -> InstrumentError:
-    return InstrumentError(f"{what}: the embedded engine cannot run this; {USE_MCSTAS}",
-                           instrument.path, line)
+    return InstrumentError(
+        f"{what}: the embedded engine cannot run this; {USE_MCSTAS}", instrument.path, line
+    )
 
 
 def _check_supported(instrument: Instrument) -> None:
@@ -74,8 +75,9 @@ def _value(instrument: Instrument, text: str, env: dict, line: int, what: str):
     try:
         return evaluate_text(text, env)
     except (ExpressionError, ZeroDivisionError) as exc:
-        raise InstrumentError(f"{what}: cannot evaluate {text.strip()!r} ({exc})",
-                              instrument.path, line) from exc
+        raise InstrumentError(
+            f"{what}: cannot evaluate {text.strip()!r} ({exc})", instrument.path, line
+        ) from exc
 
 
 def _reference(instrument: Instrument, ref: str, index: int, line: int) -> int | None:
@@ -89,24 +91,26 @@ def _reference(instrument: Instrument, ref: str, index: int, line: int) -> int |
         return index - back
     names = [c.name for c in instrument.components[:index]]
     if ref not in names:
-        raise InstrumentError(f"placement relative to unknown component {ref!r}",
-                              instrument.path, line)
+        raise InstrumentError(f"placement relative to unknown component {ref!r}", instrument.path, line)
     return names.index(ref)
 
 
 def _placements(instrument: Instrument, env: dict) -> list[Placement]:
     placements: list[Placement] = []
     for i, comp in enumerate(instrument.components):
-        at = np.array([float(_value(instrument, e, env, comp.at.line, f"AT of {comp.name}"))
-                       for e in comp.at.exprs])
+        at = np.array(
+            [float(_value(instrument, e, env, comp.at.line, f"AT of {comp.name}")) for e in comp.at.exprs]
+        )
         ref = _reference(instrument, comp.at.relative_to, i, comp.at.line)
         ref_pos = placements[ref].position if ref is not None else np.zeros(3)
         ref_rot = placements[ref].rotation if ref is not None else np.eye(3)
         position = ref_pos + ref_rot.T @ at
         rotation = ref_rot
         if comp.rotated is not None:
-            angles = [float(_value(instrument, e, env, comp.rotated.line,
-                                   f"ROTATED of {comp.name}")) for e in comp.rotated.exprs]
+            angles = [
+                float(_value(instrument, e, env, comp.rotated.line, f"ROTATED of {comp.name}"))
+                for e in comp.rotated.exprs
+            ]
             rref = _reference(instrument, comp.rotated.relative_to, i, comp.rotated.line)
             base = placements[rref].rotation if rref is not None else np.eye(3)
             rotation = rotation_matrix(*angles) @ base
@@ -121,8 +125,7 @@ def _resolve_copy(instrument: Instrument, comp: ComponentInstance, index: int):
         if other.name == comp.copy_of:
             ctype, args = _resolve_copy(instrument, other, instrument.components.index(other))
             return ctype, {**args, **comp.args}
-    raise InstrumentError(f"COPY of unknown component {comp.copy_of!r}", instrument.path,
-                          comp.line)
+    raise InstrumentError(f"COPY of unknown component {comp.copy_of!r}", instrument.path, comp.line)
 
 
 def build_model(instrument: Instrument, params: dict) -> Model:
@@ -136,18 +139,15 @@ def build_model(instrument: Instrument, params: dict) -> Model:
         ctype, arg_texts = _resolve_copy(instrument, comp, i)
         cls = REGISTRY.get(ctype)
         if cls is None:
-            raise _refuse(instrument, f"component {comp.name} of type {ctype} is not "
-                                      "implemented", comp.line)
-        args = {k: _value(instrument, v, env, comp.line, f"{comp.name}.{k}")
-                for k, v in arg_texts.items()}
+            raise _refuse(instrument, f"component {comp.name} of type {ctype} is not implemented", comp.line)
+        args = {k: _value(instrument, v, env, comp.line, f"{comp.name}.{k}") for k, v in arg_texts.items()}
         for key, value in args.items():
             if key in cls.string_params and not isinstance(value, str) and value == 0:
                 args[key] = ""
         try:
             components.append(cls(comp.name, args, i, ctx))
         except ComponentSetupError as exc:
-            raise InstrumentError(f"component {comp.name}: {exc}", instrument.path,
-                                  comp.line) from exc
+            raise InstrumentError(f"component {comp.name}: {exc}", instrument.path, comp.line) from exc
         split = 1
         if comp.split is not None:
             split = int(_value(instrument, comp.split, env, comp.line, f"SPLIT of {comp.name}"))

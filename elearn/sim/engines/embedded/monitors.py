@@ -40,8 +40,7 @@ class Histogram:
         self.n += np.bincount(flat_index, minlength=size)
 
     def arrays(self):
-        return (self.i.reshape(self.shape), self.i2.reshape(self.shape),
-                self.n.reshape(self.shape))
+        return (self.i.reshape(self.shape), self.i2.reshape(self.shape), self.n.reshape(self.shape))
 
 
 class RectMonitor(Component):
@@ -78,9 +77,22 @@ class RectMonitor(Component):
 
     def monitors(self, ncount):
         i, i2, n = self.hist.arrays()
-        return [MonitorData(self.name, self.filename(".dat"), self.title, self.xlabel,
-                            self.ylabel, self.xvar, self.yvar, self.limits(), i, i2, n,
-                            tuple(self.placement.position))]
+        return [
+            MonitorData(
+                self.name,
+                self.filename(".dat"),
+                self.title,
+                self.xlabel,
+                self.ylabel,
+                self.xvar,
+                self.yvar,
+                self.limits(),
+                i,
+                i2,
+                n,
+                tuple(self.placement.position),
+            )
+        ]
 
 
 def _bin(values, lo, hi, n):
@@ -105,8 +117,16 @@ class Rect1D(RectMonitor):
 
 
 RECT: dict[str, float | str | None] = {
-    "xmin": -0.05, "xmax": 0.05, "ymin": -0.05, "ymax": 0.05, "xwidth": 0, "yheight": 0,
-    "restore_neutron": 0, "filename": "", "nowritefile": 0}
+    "xmin": -0.05,
+    "xmax": 0.05,
+    "ymin": -0.05,
+    "ymax": 0.05,
+    "xwidth": 0,
+    "yheight": 0,
+    "restore_neutron": 0,
+    "filename": "",
+    "nowritefile": 0,
+}
 
 
 @register
@@ -142,8 +162,7 @@ class TOFMonitor(Rect1D):
     mcstas_name = "TOF_monitor"
     defaults = {**RECT, "nt": 20, "tmin": 0, "tmax": 0, "dt": 1.0}
     count_param = "nt"
-    title, xlabel, ylabel, xvar = ("Time-of-flight monitor", "Time-of-flight [\\gms]",
-                                   "Intensity", "t")
+    title, xlabel, ylabel, xvar = ("Time-of-flight monitor", "Time-of-flight [\\gms]", "Intensity", "t")
 
     def setup(self):
         p = self.p
@@ -189,8 +208,7 @@ class PSDlinMonitor(Rect1D):
 class PSDMonitor(RectMonitor):
     mcstas_name = "PSD_monitor"
     defaults = {**RECT, "nx": 90, "ny": 90}
-    title, xlabel, ylabel, xvar, yvar = ("PSD monitor", "X position [cm]", "Y position [cm]",
-                                         "X ", "Y ")
+    title, xlabel, ylabel, xvar, yvar = ("PSD monitor", "X position [cm]", "Y position [cm]", "X ", "Y ")
 
     def shape(self):
         return (int(self.p["nx"]), int(self.p["ny"]))
@@ -209,10 +227,14 @@ class PSDMonitor(RectMonitor):
 @register
 class DivergenceMonitor(RectMonitor):
     mcstas_name = "Divergence_monitor"
-    defaults = {**RECT, "nh": 20, "nv": 20, "maxdiv_h": 2, "maxdiv_v": 2, "nx": 0, "ny": 0,
-                "nz": 1}
-    title, xlabel, ylabel, xvar, yvar = ("Divergence monitor", "X divergence [deg]",
-                                         "Y divergence [deg]", "X ", "Y ")
+    defaults = {**RECT, "nh": 20, "nv": 20, "maxdiv_h": 2, "maxdiv_v": 2, "nx": 0, "ny": 0, "nz": 1}
+    title, xlabel, ylabel, xvar, yvar = (
+        "Divergence monitor",
+        "X divergence [deg]",
+        "Y divergence [deg]",
+        "X ",
+        "Y ",
+    )
 
     def setup(self):
         super().setup()
@@ -227,8 +249,12 @@ class DivergenceMonitor(RectMonitor):
         vn = s.vx * self.normal[0] + s.vy * self.normal[1] + s.vz * self.normal[2]
         h_div = RAD2DEG * np.arctan2(s.vx, vn)
         v_div = RAD2DEG * np.arctan2(s.vy, vn)
-        ok = ((h_div < p["maxdiv_h"]) & (h_div > -p["maxdiv_h"])
-              & (v_div < p["maxdiv_v"]) & (v_div > -p["maxdiv_v"]))
+        ok = (
+            (h_div < p["maxdiv_h"])
+            & (h_div > -p["maxdiv_h"])
+            & (v_div < p["maxdiv_v"])
+            & (v_div > -p["maxdiv_v"])
+        )
         nh, nv = self.shape()
         ih, vh = _bin(h_div, -p["maxdiv_h"], p["maxdiv_h"], nh)
         iv, vv = _bin(v_div, -p["maxdiv_v"], p["maxdiv_v"], nv)
@@ -248,23 +274,48 @@ class MonitorND(Component):
     """
 
     mcstas_name = "Monitor_nD"
-    defaults = {"user1": "", "user2": "", "user3": "", "xwidth": 0, "yheight": 0, "zdepth": 0,
-                "xmin": 0, "xmax": 0, "ymin": 0, "ymax": 0, "zmin": 0, "zmax": 0, "bins": 0,
-                "min": -1e40, "max": 1e40, "restore_neutron": 0, "radius": 0,
-                "options": "", "filename": "", "geometry": "", "nowritefile": 0,
-                "username1": "", "username2": "", "username3": ""}
-    string_params = frozenset({"user1", "user2", "user3", "options", "filename", "geometry",
-                               "username1", "username2", "username3"})
+    defaults = {
+        "user1": "",
+        "user2": "",
+        "user3": "",
+        "xwidth": 0,
+        "yheight": 0,
+        "zdepth": 0,
+        "xmin": 0,
+        "xmax": 0,
+        "ymin": 0,
+        "ymax": 0,
+        "zmin": 0,
+        "zmax": 0,
+        "bins": 0,
+        "min": -1e40,
+        "max": 1e40,
+        "restore_neutron": 0,
+        "radius": 0,
+        "options": "",
+        "filename": "",
+        "geometry": "",
+        "nowritefile": 0,
+        "username1": "",
+        "username2": "",
+        "username3": "",
+    }
+    string_params = frozenset(
+        {"user1", "user2", "user3", "options", "filename", "geometry", "username1", "username2", "username3"}
+    )
     OPTIONS = re.compile(
         r"^\s*banana\s*,?\s*(?:theta|angle|th)\s+limits\s*=\s*\[\s*([-+.\deE]+)[\s,]+"
-        r"([-+.\deE]+)\s*\]\s*,?\s*bins\s*=\s*(\d+)\s*$", re.IGNORECASE)
+        r"([-+.\deE]+)\s*\]\s*,?\s*bins\s*=\s*(\d+)\s*$",
+        re.IGNORECASE,
+    )
 
     def setup(self):
         match = self.OPTIONS.match(str(self.p["options"]))
         if not match:
             raise ComponentSetupError(
                 f"Monitor_nD options {self.p['options']!r} are not supported by the embedded "
-                "engine (only \"banana, theta limits=[a b] bins=n\")")
+                'engine (only "banana, theta limits=[a b] bins=n")'
+            )
         self.lo, self.hi, self.nbins = float(match[1]), float(match[2]), int(match[3])
         self.radius = self.p["radius"] or self.p["xwidth"] / 2
         if self.radius <= 0 or self.p["yheight"] <= 0:
@@ -273,8 +324,7 @@ class MonitorND(Component):
 
     def trace(self, s, rng):
         original = s.copy() if self.p["restore_neutron"] else None
-        t0, t1 = cylinder_intersect(s.x, s.y, s.z, s.vx, s.vy, s.vz, self.radius,
-                                    self.p["yheight"])
+        t0, t1 = cylinder_intersect(s.x, s.y, s.z, s.vx, s.vy, s.vz, self.radius, self.p["yheight"])
         hit = ~np.isnan(t1) & (t1 > 0)
         s.advance(np.where(hit, t1, 0.0))
         side = hit & (np.abs(s.y) < self.p["yheight"] / 2)
@@ -286,7 +336,19 @@ class MonitorND(Component):
 
     def monitors(self, ncount):
         i, i2, n = self.hist.arrays()
-        return [MonitorData(self.name, self.filename(".th"),
-                            "Intensity Angle Monitor (Banana) [out] per bin",
-                            "Angle [deg]", "Intensity", "th", "(I,I_err)",
-                            (self.lo, self.hi), i, i2, n, tuple(self.placement.position))]
+        return [
+            MonitorData(
+                self.name,
+                self.filename(".th"),
+                "Intensity Angle Monitor (Banana) [out] per bin",
+                "Angle [deg]",
+                "Intensity",
+                "th",
+                "(I,I_err)",
+                (self.lo, self.hi),
+                i,
+                i2,
+                n,
+                tuple(self.placement.position),
+            )
+        ]

@@ -17,28 +17,66 @@ from .component import Component, ComponentSetupError, register
 V2K = CONSTANTS["V2K"]
 K2V = CONSTANTS["K2V"]
 MIN2RAD = CONSTANTS["MIN2RAD"]
-GAUSS_X = np.array([-0.987992518020485, -0.937273392400706, -0.848206583410427,
-                    -0.724417731360170, -0.570972172608539, -0.394151347077563,
-                    -0.201194093997435, 0, 0.201194093997435, 0.394151347077563,
-                    0.570972172608539, 0.724417731360170, 0.848206583410427,
-                    0.937273392400706, 0.987992518020485])
-GAUSS_W = np.array([0.030753241996117, 0.070366047488108, 0.107159220467172,
-                    0.139570677926154, 0.166269205816994, 0.186161000115562,
-                    0.198431485327111, 0.202578241925561, 0.198431485327111,
-                    0.186161000115562, 0.166269205816994, 0.139570677926154,
-                    0.107159220467172, 0.070366047488108, 0.030753241996117])
+GAUSS_X = np.array(
+    [
+        -0.987992518020485,
+        -0.937273392400706,
+        -0.848206583410427,
+        -0.724417731360170,
+        -0.570972172608539,
+        -0.394151347077563,
+        -0.201194093997435,
+        0,
+        0.201194093997435,
+        0.394151347077563,
+        0.570972172608539,
+        0.724417731360170,
+        0.848206583410427,
+        0.937273392400706,
+        0.987992518020485,
+    ]
+)
+GAUSS_W = np.array(
+    [
+        0.030753241996117,
+        0.070366047488108,
+        0.107159220467172,
+        0.139570677926154,
+        0.166269205816994,
+        0.186161000115562,
+        0.198431485327111,
+        0.202578241925561,
+        0.198431485327111,
+        0.186161000115562,
+        0.166269205816994,
+        0.139570677926154,
+        0.107159220467172,
+        0.070366047488108,
+        0.030753241996117,
+    ]
+)
 
 
 def gauss(x, mean, rms):
-    return np.exp(-(x - mean) ** 2 / (2 * rms * rms)) / (np.sqrt(2 * np.pi) * rms)
+    return np.exp(-((x - mean) ** 2) / (2 * rms * rms)) / (np.sqrt(2 * np.pi) * rms)
 
 
 @register
 class MonochromatorFlat(Component):
     mcstas_name = "Monochromator_flat"
-    defaults = {"zmin": -0.05, "zmax": 0.05, "ymin": -0.05, "ymax": 0.05, "zwidth": 0,
-                "yheight": 0, "mosaich": 30.0, "mosaicv": 30.0, "r0": 0.7, "Q": 1.8734,
-                "DM": 0}
+    defaults = {
+        "zmin": -0.05,
+        "zmax": 0.05,
+        "ymin": -0.05,
+        "ymax": 0.05,
+        "zwidth": 0,
+        "yheight": 0,
+        "mosaich": 30.0,
+        "mosaicv": 30.0,
+        "r0": 0.7,
+        "Q": 1.8734,
+        "DM": 0,
+    }
 
     def setup(self):
         p = self.p
@@ -70,16 +108,19 @@ class MonochromatorFlat(Component):
         ratio = -2 * kix / self.q
         order = np.floor(ratio + 0.5)
         order = np.abs(np.where(order == 0, np.where(ratio < 0, -1, 1), order))
-        k = np.sqrt(kix ** 2 + kiy ** 2 + kiz ** 2)
+        k = np.sqrt(kix**2 + kiy**2 + kiz**2)
         kux, kuy, kuz = kix / k, kiy / k, kiz / k
         order = np.where(order > 2 * k / self.q, order - 1, order)
         with np.errstate(invalid="ignore", divide="ignore"):
             q0 = order * self.q
             theta = np.arcsin(q0 / (2 * k))
             delta = np.arcsin(np.abs(kux)) - theta
-            kyz2 = kiy ** 2 + kiz ** 2
-            p_ref = (self.p["r0"] * np.exp(-kiy ** 2 / kyz2 * delta ** 2 / (2 * self.mos_y ** 2))
-                     * np.exp(-kiz ** 2 / kyz2 * delta ** 2 / (2 * self.mos_z ** 2)))
+            kyz2 = kiy**2 + kiz**2
+            p_ref = (
+                self.p["r0"]
+                * np.exp(-(kiy**2) / kyz2 * delta**2 / (2 * self.mos_y**2))
+                * np.exp(-(kiz**2) / kyz2 * delta**2 / (2 * self.mos_z**2))
+            )
         reflect = (order > 0) & (rng.random(len(idx)) < p_ref)
         sel = np.nonzero(reflect)[0]
         if len(sel) == 0:
@@ -90,7 +131,7 @@ class MonochromatorFlat(Component):
         q0x = np.where(ratio[sel] < 0, -q0[sel], q0[sel])
         cos2t, ks2t = np.cos(2 * theta), k * np.sin(2 * theta)
         bx, by, bz = np.zeros_like(kix), kiz * q0x, -kiy * q0x
-        bn = np.sqrt(bx ** 2 + by ** 2 + bz ** 2)
+        bn = np.sqrt(bx**2 + by**2 + bz**2)
         bx, by, bz = bx / bn * ks2t, by / bn * ks2t, bz / bn * ks2t
         ax, ay, az = by * kuz - bz * kuy, bz * kux - bx * kuz, bx * kuy - by * kux
         c1x, c1y, c1z = kix * (cos2t - 1), kiy * (cos2t - 1), kiz * (cos2t - 1)

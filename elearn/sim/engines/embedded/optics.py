@@ -43,8 +43,15 @@ class Slit(Component):
     yheight / ymin & ymax, exactly as its INITIALIZE checks."""
 
     mcstas_name = "Slit"
-    defaults = {"xmin": UNSET, "xmax": UNSET, "ymin": UNSET, "ymax": UNSET, "radius": UNSET,
-                "xwidth": UNSET, "yheight": UNSET}
+    defaults = {
+        "xmin": UNSET,
+        "xmax": UNSET,
+        "ymin": UNSET,
+        "ymax": UNSET,
+        "radius": UNSET,
+        "xwidth": UNSET,
+        "yheight": UNSET,
+    }
 
     def _axis(self, width: str, low: str, high: str) -> tuple[float, float]:
         p = self.p
@@ -52,7 +59,8 @@ class Slit(Component):
         if all(given):
             if p[width] != p[high] - p[low]:
                 raise ComponentSetupError(
-                    f"Slit: specifying {width}, {low} and {high} requires consistent values")
+                    f"Slit: specifying {width}, {low} and {high} requires consistent values"
+                )
         elif not given[0] and not (given[1] and given[2]):
             raise ComponentSetupError(f"Slit: specify either {width} or {low} & {high}")
         if not given[1] or not given[2]:
@@ -66,8 +74,7 @@ class Slit(Component):
             if any(_is_set(p[k]) for k in ("xwidth", "xmin", "xmax", "yheight", "ymin", "ymax")):
                 raise ComponentSetupError("Slit: specify radius OR width and height parameters")
         else:
-            self.bounds = (*self._axis("xwidth", "xmin", "xmax"),
-                           *self._axis("yheight", "ymin", "ymax"))
+            self.bounds = (*self._axis("xwidth", "xmin", "xmax"), *self._axis("yheight", "ymin", "ymax"))
 
     def trace(self, s, rng):
         keep = s.prop_z0()
@@ -83,8 +90,15 @@ class Slit(Component):
 @register
 class Beamstop(Component):
     mcstas_name = "Beamstop"
-    defaults = {"xmin": -0.05, "xmax": 0.05, "ymin": -0.05, "ymax": 0.05, "xwidth": 0,
-                "yheight": 0, "radius": 0}
+    defaults = {
+        "xmin": -0.05,
+        "xmax": 0.05,
+        "ymin": -0.05,
+        "ymax": 0.05,
+        "xwidth": 0,
+        "yheight": 0,
+        "radius": 0,
+    }
 
     def setup(self):
         self.bounds = _xy_bounds(self.p)
@@ -96,7 +110,7 @@ class Beamstop(Component):
             forward = (-s.z / s.vz) >= 0
         r = self.p["radius"]
         if r != 0:
-            inside = moved.x ** 2 + moved.y ** 2 <= r * r
+            inside = moved.x**2 + moved.y**2 <= r * r
         else:
             xmin, xmax, ymin, ymax = self.bounds
             inside = (moved.x > xmin) & (moved.x < xmax) & (moved.y > ymin) & (moved.y < ymax)
@@ -106,9 +120,18 @@ class Beamstop(Component):
 @register
 class CollimatorLinear(Component):
     mcstas_name = "Collimator_linear"
-    defaults = {"xmin": -0.02, "xmax": 0.02, "ymin": -0.05, "ymax": 0.05, "xwidth": 0,
-                "yheight": 0, "length": 0.3, "divergence": 40, "transmission": 1,
-                "divergenceV": 0}
+    defaults = {
+        "xmin": -0.02,
+        "xmax": 0.02,
+        "ymin": -0.05,
+        "ymax": 0.05,
+        "xwidth": 0,
+        "yheight": 0,
+        "length": 0.3,
+        "divergence": 40,
+        "transmission": 1,
+        "divergenceV": 0,
+    }
 
     def setup(self):
         self.slope = np.tan(MIN2RAD * self.p["divergence"])
@@ -184,8 +207,19 @@ def _wall_hit(c1, c2, b, a, slope):
 @register
 class Guide(Component):
     mcstas_name = "Guide"
-    defaults = {"reflect": "", "w1": None, "h1": None, "w2": 0, "h2": 0, "l": None,
-                "R0": 0.99, "Qc": 0.0219, "alpha": 6.07, "m": 2, "W": 0.003}
+    defaults = {
+        "reflect": "",
+        "w1": None,
+        "h1": None,
+        "w2": 0,
+        "h2": 0,
+        "l": None,
+        "R0": 0.99,
+        "Qc": 0.0219,
+        "alpha": 6.07,
+        "m": 2,
+        "W": 0.003,
+    }
     string_params = frozenset({"reflect"})
     unsupported = {"reflect": "reflectivity files are not read; use R0, Qc, alpha, m, W"}
 
@@ -234,14 +268,12 @@ class Guide(Component):
         for n, q in ((nx, qx), (ny, qy)):
             refl = std_reflectivity(q, p["R0"], p["Qc"], p["alpha"], p["m"], p["W"])
             bounced = n > 0
-            weight *= np.where(bounced, refl ** n, 1.0)
+            weight *= np.where(bounced, refl**n, 1.0)
             keep &= ~bounced | (refl > 0)
         t_f = np.maximum(tx, ty)
         moved = t_f > 0
-        s.x = np.where(moved, self._fold(ux, np.abs(s.vx) * t_f, 2 * half_w, s.vx >= 0,
-                                         half_w), s.x)
-        s.y = np.where(moved, self._fold(uy, np.abs(s.vy) * t_f, 2 * half_h, s.vy >= 0,
-                                         half_h), s.y)
+        s.x = np.where(moved, self._fold(ux, np.abs(s.vx) * t_f, 2 * half_w, s.vx >= 0, half_w), s.x)
+        s.y = np.where(moved, self._fold(uy, np.abs(s.vy) * t_f, 2 * half_h, s.vy >= 0, half_h), s.y)
         s.z = s.z + s.vz * t_f
         s.t = s.t + t_f
         s.vx = np.where(nx % 2 == 1, -s.vx, s.vx)
@@ -268,10 +300,8 @@ class Guide(Component):
         for _ in range(100000):
             if len(where) == 0:
                 break
-            tv, first_v, dot_v = _wall_hit(-whalf * length - z * ww, x * length, ww * vz,
-                                           length * vx, ww)
-            th, first_h, dot_h = _wall_hit(-hhalf * length - z * hh, y * length, hh * vz,
-                                           length * vy, hh)
+            tv, first_v, dot_v = _wall_hit(-whalf * length - z * ww, x * length, ww * vz, length * vx, ww)
+            th, first_h, dot_h = _wall_hit(-hhalf * length - z * hh, y * length, hh * vz, length * vy, hh)
             with np.errstate(divide="ignore", invalid="ignore"):
                 t_end = (length - z) / vz
             vert = (tv < t_end) & ~(th < tv)
@@ -292,8 +322,7 @@ class Guide(Component):
             horiz = vert[sel]  # a vertical mirror deflects the horizontal velocity
             dt = t1[sel]
             dot = np.where(horiz, dot_v[sel], dot_h[sel])
-            sign = np.where(horiz, np.where(first_v[sel], -1.0, 1.0),
-                            np.where(first_h[sel], -1.0, 1.0))
+            sign = np.where(horiz, np.where(first_v[sel], -1.0, 1.0), np.where(first_h[sel], -1.0, 1.0))
             x, y, z = x[sel] + vx[sel] * dt, y[sel] + vy[sel] * dt, z[sel] + vz[sel] * dt
             vx, vy, vz, t, pw, where = vx[sel], vy[sel], vz[sel], t[sel] + dt, pw[sel], where[sel]
             nlen2 = np.where(horiz, nlen2_v, nlen2_h)
@@ -313,8 +342,17 @@ class Guide(Component):
 @register
 class VSelector(Component):
     mcstas_name = "V_selector"
-    defaults = {"xwidth": 0.03, "yheight": 0.05, "zdepth": 0.30, "radius": 0.12,
-                "alpha": 48.298, "length": 0.25, "d": 0.0004, "nu": 300, "nslit": 72}
+    defaults = {
+        "xwidth": 0.03,
+        "yheight": 0.05,
+        "zdepth": 0.30,
+        "radius": 0.12,
+        "alpha": 48.298,
+        "length": 0.25,
+        "d": 0.0004,
+        "nu": 300,
+        "nslit": 72,
+    }
 
     def setup(self):
         p = self.p
@@ -332,18 +370,23 @@ class VSelector(Component):
         with np.errstate(divide="ignore", invalid="ignore"):
             keep &= s.prop_dt((-self.zdepth / 2 - s.z) / s.vz)
             keep &= self._aperture(s)
-            s.prop_dt((self.zdepth - p["length"]) / (2 * s.vz))
-            r_i = np.sqrt(s.x ** 2 + (s.y + p["radius"]) ** 2)
-            theta_i = np.arctan2(s.x, s.y + p["radius"])
-            s.prop_dt(p["length"] / s.vz)
-            r_f = np.sqrt(s.x ** 2 + (s.y + p["radius"]) ** 2)
-            theta_f = np.arctan2(s.x, s.y + p["radius"])
-            s.prop_dt((self.zdepth - p["length"]) / (2 * s.vz))
+            gap = (self.zdepth - p["length"]) / (2 * s.vz)  # aperture to rotor (s)
+            rotor = p["length"] / s.vz  # time along the rotor (s)
+            x_i, y_i = s.x + s.vx * gap, s.y + s.vy * gap + p["radius"]
+            x_f, y_f = x_i + s.vx * rotor, y_i + s.vy * rotor
+            r_i, r_f = np.hypot(x_i, y_i), np.hypot(x_f, y_f)
+            theta_i, theta_f = np.arctan2(x_i, y_i), np.arctan2(x_f, y_f)
+            s.advance(2 * gap + rotor)
             keep &= self._aperture(s)
             r_mean = (r_i + r_f) / 2
-            a = p["nslit"] / (2 * np.pi) * (
-                p["d"] / r_mean
-                + np.abs(self.alpha_rad + theta_f - theta_i - self.omega * p["length"] / s.vz))
+            a = (
+                p["nslit"]
+                / (2 * np.pi)
+                * (
+                    p["d"] / r_mean
+                    + np.abs(self.alpha_rad + theta_f - theta_i - self.omega * p["length"] / s.vz)
+                )
+            )
         keep &= a < 1
         s.p = s.p * np.where(keep, 1 - a, 1)
         return s.select(keep)
@@ -352,9 +395,21 @@ class VSelector(Component):
 @register
 class DiskChopper(Component):
     mcstas_name = "DiskChopper"
-    defaults = {"theta_0": 0, "radius": 0.5, "yheight": None, "nu": None, "nslit": 3,
-                "jitter": 0, "delay": 0, "isfirst": 0, "n_pulse": 1, "abs_out": 1,
-                "phase": 0, "xwidth": 0, "verbose": 0}
+    defaults = {
+        "theta_0": 0,
+        "radius": 0.5,
+        "yheight": None,
+        "nu": None,
+        "nslit": 3,
+        "jitter": 0,
+        "delay": 0,
+        "isfirst": 0,
+        "n_pulse": 1,
+        "abs_out": 1,
+        "phase": 0,
+        "xwidth": 0,
+        "verbose": 0,
+    }
 
     def setup(self):
         p = self.p
@@ -382,7 +437,7 @@ class DiskChopper(Component):
         p = self.p
         keep = s.prop_z0()
         yprime = s.y + self.delta_y
-        r2 = s.x ** 2 + yprime ** 2
+        r2 = s.x**2 + yprime**2
         if p["abs_out"]:
             keep &= r2 <= p["radius"] ** 2
         keep &= r2 >= (p["radius"] - self.height) ** 2
@@ -390,9 +445,8 @@ class DiskChopper(Component):
         jitter = p["jitter"] * rng.standard_normal(n) if p["jitter"] else 0.0
         angle_time = np.arctan2(s.x, yprime) / self.omega
         if p["isfirst"]:
-            pulses = (np.floor(p["n_pulse"] * rng.random(n)) * self.tg
-                      if p["n_pulse"] > 1 else 0.0)
-            s.t = (angle_time + self.to * rand_pm1(rng, n) / 2 + self.delay + jitter + pulses)
+            pulses = np.floor(p["n_pulse"] * rng.random(n)) * self.tg if p["n_pulse"] > 1 else 0.0
+            s.t = angle_time + self.to * rand_pm1(rng, n) / 2 + self.delay + jitter + pulses
             s.p = s.p * (p["nslit"] * self.theta_0 / 2 / np.pi)
         else:
             toff = np.abs(s.t - angle_time - self.delay - jitter)

@@ -3,7 +3,9 @@
 Sans_spheres: every ray crossing the sample scatters once at a uniform depth toward the
 focus (disc focus_r or rectangle focus_xw x focus_yh around the target); weight
 l_full * dOmega/(4 pi) * Phi (4/3 pi R^3) Delta_rho^2 * f(qR)^2 * exp(-mu_a (l + l_1)),
-with l_1 = v*t1 measured from the entry point as McStas does.
+with l_1 = v*t1 measured from the entry point as McStas does; rays missing the sample pass,
+rays already inside it (t0 < 0) are absorbed. The dOmega/(4 pi) factor on top of
+Phi V Delta_rho^2 is McStas's normalisation, kept as is (mu in 1/m: fm^2/AA^3 = 1/m).
 Powder1: one reflection; my_s = 4 pi^3 pack j F2 DW/(Vc^2 V2K^2 q) * 100 / v^2, where q is
 the value before 'd' overrides it (as in the McStas source); 2theta from q_v/(2v); point on
 the Debye-Scherrer cone uniform or within d_phi (then p *= dphi/pi).
@@ -43,8 +45,7 @@ def _shape(p: dict, name: str) -> str:
 
 def _intersect(shape: str, p: dict, s):
     if shape == "box":
-        return box_intersect(s.x, s.y, s.z, s.vx, s.vy, s.vz,
-                             p["xwidth"], p["yheight"], p["zdepth"])
+        return box_intersect(s.x, s.y, s.z, s.vx, s.vy, s.vz, p["xwidth"], p["yheight"], p["zdepth"])
     if shape == "cylinder":
         return cylinder_intersect(s.x, s.y, s.z, s.vx, s.vy, s.vz, p["radius"], p["yheight"])
     return sphere_intersect(s.x, s.y, s.z, s.vx, s.vy, s.vz, p["radius"])
@@ -53,8 +54,10 @@ def _intersect(shape: str, p: dict, s):
 class FocusingSample(Component):
     """Shared target and focusing logic of Sans_spheres and Incoherent."""
 
-    unsupported = {"focus_aw": "angular focusing is not implemented; use focus_xw/focus_yh",
-                   "focus_ah": "angular focusing is not implemented; use focus_xw/focus_yh"}
+    unsupported = {
+        "focus_aw": "angular focusing is not implemented; use focus_xw/focus_yh",
+        "focus_ah": "angular focusing is not implemented; use focus_xw/focus_yh",
+    }
 
     def setup_target(self):
         p = self.p
@@ -78,8 +81,8 @@ class FocusingSample(Component):
         if p["focus_xw"] and p["focus_yh"]:
             zeros = np.zeros(len(s))
             vx, vy, vz, solid = randvec_target_rect_real(
-                rng, ax, ay, az, p["focus_xw"], p["focus_yh"], self.placement.rotation,
-                zeros, zeros, zeros, 1)
+                rng, ax, ay, az, p["focus_xw"], p["focus_yh"], self.placement.rotation, zeros, zeros, zeros, 1
+            )
         else:
             vx, vy, vz, solid = randvec_target_circle(rng, ax, ay, az, p["focus_r"])
         norm = np.sqrt(vx * vx + vy * vy + vz * vz)
@@ -89,10 +92,25 @@ class FocusingSample(Component):
 @register
 class SansSpheres(FocusingSample):
     mcstas_name = "Sans_spheres"
-    defaults = {"R": 100, "Phi": 1e-3, "Delta_rho": 0.6, "sigma_abs": 0.05, "xwidth": 0,
-                "yheight": 0, "zdepth": 0, "radius": 0, "target_x": 0, "target_y": 0,
-                "target_z": 6, "target_index": 0, "focus_xw": 0, "focus_yh": 0,
-                "focus_aw": 0, "focus_ah": 0, "focus_r": 0}
+    defaults = {
+        "R": 100,
+        "Phi": 1e-3,
+        "Delta_rho": 0.6,
+        "sigma_abs": 0.05,
+        "xwidth": 0,
+        "yheight": 0,
+        "zdepth": 0,
+        "radius": 0,
+        "target_x": 0,
+        "target_y": 0,
+        "target_z": 6,
+        "target_index": 0,
+        "focus_xw": 0,
+        "focus_yh": 0,
+        "focus_aw": 0,
+        "focus_ah": 0,
+        "focus_r": 0,
+    }
 
     def setup(self):
         p = self.p
@@ -120,10 +138,17 @@ class SansSpheres(FocusingSample):
             q = V2K * np.sqrt((vix - sub.vx) ** 2 + (viy - sub.vy) ** 2 + (viz - sub.vz) ** 2)
             qr = q * self.p["R"]
             with np.errstate(divide="ignore", invalid="ignore"):
-                f = np.where(qr > 0, 3 * (np.sin(qr) - qr * np.cos(qr)) / qr ** 3, 1.0)
+                f = np.where(qr > 0, 3 * (np.sin(qr) - qr * np.cos(qr)) / qr**3, 1.0)
             l_1 = v * b
-            sub.p = sub.p * (l_full * solid / (4 * np.pi) * self.my_s_pre * f * f
-                             * np.exp(-self.my_a_v * (depth + l_1) / v))
+            sub.p = sub.p * (
+                l_full
+                * solid
+                / (4 * np.pi)
+                * self.my_s_pre
+                * f
+                * f
+                * np.exp(-self.my_a_v * (depth + l_1) / v)
+            )
             for field in ("x", "y", "z", "vx", "vy", "vz", "t", "p"):
                 getattr(s, field)[idx] = getattr(sub, field)
         return s.select(keep)
@@ -132,9 +157,21 @@ class SansSpheres(FocusingSample):
 @register
 class Powder1(Component):
     mcstas_name = "Powder1"
-    defaults = {"radius": 0.01, "yheight": 0.05, "xwidth": 0, "zdepth": 0, "q": 1.8049,
-                "d": 0, "d_phi": 0, "pack": 1, "j": 6, "DW": 1, "F2": 56.8, "Vc": 85.0054,
-                "sigma_abs": 0.463}
+    defaults = {
+        "radius": 0.01,
+        "yheight": 0.05,
+        "xwidth": 0,
+        "zdepth": 0,
+        "q": 1.8049,
+        "d": 0,
+        "d_phi": 0,
+        "pack": 1,
+        "j": 6,
+        "DW": 1,
+        "F2": 56.8,
+        "Vc": 85.0054,
+        "sigma_abs": 0.463,
+    }
 
     def setup(self):
         p = self.p
@@ -142,8 +179,9 @@ class Powder1(Component):
         if self.isrect and not (p["xwidth"] and p["yheight"] and p["zdepth"]):
             raise ComponentSetupError("Powder1: sample has no volume (zero dimensions)")
         self.my_a_v = p["pack"] * p["sigma_abs"] / p["Vc"] * 2200 * 100
-        self.my_s_v2 = (4 * np.pi ** 3 * p["pack"] * p["j"] * p["F2"] * p["DW"]
-                        / (p["Vc"] ** 2 * V2K ** 2 * p["q"]) * 100)
+        self.my_s_v2 = (
+            4 * np.pi**3 * p["pack"] * p["j"] * p["F2"] * p["DW"] / (p["Vc"] ** 2 * V2K**2 * p["q"]) * 100
+        )
         q = 2 * np.pi / p["d"] if p["d"] else p["q"]
         self.q_v = q * K2V
 

@@ -53,9 +53,21 @@ def _target(comp: Component, dist: float, target_index: int) -> tuple[float, flo
 @register
 class SourceSimple(Component):
     mcstas_name = "Source_simple"
-    defaults = {"radius": 0.1, "yheight": 0, "xwidth": 0, "dist": 0, "focus_xw": 0.045,
-                "focus_yh": 0.12, "E0": 0, "dE": 0, "lambda0": 0, "dlambda": 0, "flux": 1,
-                "gauss": 0, "target_index": 1}
+    defaults = {
+        "radius": 0.1,
+        "yheight": 0,
+        "xwidth": 0,
+        "dist": 0,
+        "focus_xw": 0.045,
+        "focus_yh": 0.12,
+        "E0": 0,
+        "dE": 0,
+        "lambda0": 0,
+        "dlambda": 0,
+        "flux": 1,
+        "gauss": 0,
+        "target_index": 1,
+    }
 
     def setup(self):
         p = self.p
@@ -80,6 +92,12 @@ class SourceSimple(Component):
             self.gauss = 0
             self.pmul_per_ray = 1.0 / (4 * np.pi)
         self.tx, self.ty, self.tz, self.dist = _target(self, p["dist"], p["target_index"])
+        self.on_axis = (
+            self.tx == 0
+            and self.ty == 0
+            and self.tz > 0
+            and np.array_equal(self.placement.rotation, np.eye(3))
+        )
         if self.dist <= 0 or p["focus_xw"] <= 0 or p["focus_yh"] <= 0:
             raise ComponentSetupError("Source_simple: target area unmeaningful")
         if not (p["lambda0"] or p["E0"] or p["dE"] or p["dlambda"]):
@@ -96,11 +114,31 @@ class SourceSimple(Component):
             r = np.sqrt(rng.random(n)) * p["radius"]
             x, y = r * np.cos(chi), r * np.sin(chi)
         z = np.zeros(n)
-        xf, yf, zf, pdir = randvec_target_rect_real(
-            rng, self.tx, self.ty, self.tz, p["focus_xw"], p["focus_yh"],
-            self.placement.rotation, x, y, z, 2)
-        dx, dy = xf - x, yf - y
-        rf = np.sqrt(dx * dx + dy * dy + zf * zf)
+        if self.on_axis:
+            # randvec_target_rect_real(order 2) for an unrotated source aiming along +z:
+            # point (-dx, -dy, dist) on the window, dOmega = w h cos^2 / r^2
+            w, h = p["focus_xw"], p["focus_yh"]
+            dx = -w * (rng.random(n) * 2 - 1) / 2 - x
+            dy = -h * (rng.random(n) * 2 - 1) / 2 - y
+            r2 = dx * dx + dy * dy + self.dist * self.dist
+            pdir = (w * h * self.dist * self.dist) / (r2 * r2)
+            rf = np.sqrt(r2)
+        else:
+            xf, yf, zf, pdir = randvec_target_rect_real(
+                rng,
+                self.tx,
+                self.ty,
+                self.tz,
+                p["focus_xw"],
+                p["focus_yh"],
+                self.placement.rotation,
+                x,
+                y,
+                z,
+                2,
+            )
+            dx, dy = xf - x, yf - y
+            rf = np.sqrt(dx * dx + dy * dy + zf * zf)
         if p["lambda0"] == 0:
             spread = rng.standard_normal(n) if self.gauss else rand_pm1(rng, n)
             energy = p["E0"] + p["dE"] * spread
@@ -110,17 +148,40 @@ class SourceSimple(Component):
             lam = p["lambda0"] + p["dlambda"] * spread
             v = K2V * (2 * np.pi / lam)
         scale = v / rf
-        return NeutronState(x, y, z, scale * dx, scale * dy, scale * self.dist,
-                            np.zeros(n), pdir * (self.pmul_per_ray / self.ncount))
+        return NeutronState(
+            x,
+            y,
+            z,
+            scale * dx,
+            scale * dy,
+            scale * self.dist,
+            np.zeros(n),
+            pdir * (self.pmul_per_ray / self.ncount),
+        )
 
 
 @register
 class SourceMaxwell3(Component):
     mcstas_name = "Source_Maxwell_3"
-    defaults = {"size": 0, "yheight": 0, "xwidth": 0, "Lmin": 0, "Lmax": 0,
-                "dist": 0, "focus_xw": None, "focus_yh": None, "T1": None, "T2": 300,
-                "T3": 300, "I1": None, "I2": 0, "I3": 0, "target_index": 1,
-                "lambda0": 0, "dlambda": 0}
+    defaults = {
+        "size": 0,
+        "yheight": 0,
+        "xwidth": 0,
+        "Lmin": 0,
+        "Lmax": 0,
+        "dist": 0,
+        "focus_xw": None,
+        "focus_yh": None,
+        "T1": None,
+        "T2": 300,
+        "T3": 300,
+        "I1": None,
+        "I2": 0,
+        "I3": 0,
+        "target_index": 1,
+        "lambda0": 0,
+        "dlambda": 0,
+    }
 
     def setup(self):
         p = self.p
@@ -130,14 +191,22 @@ class SourceMaxwell3(Component):
             p["Lmin"], p["Lmax"] = p["lambda0"] - p["dlambda"], p["lambda0"] + p["dlambda"]
         self.l_range = p["Lmax"] - p["Lmin"]
         self.w_mult = self.w * self.h * 1.0e4 * self.l_range
-        if (self.w < 0 or self.h < 0 or p["Lmin"] <= 0 or p["Lmax"] <= 0 or self.dist <= 0
-                or p["T1"] <= 0 or p["T2"] <= 0 or p["T3"] <= 0):
+        if (
+            self.w < 0
+            or self.h < 0
+            or p["Lmin"] <= 0
+            or p["Lmax"] <= 0
+            or self.dist <= 0
+            or p["T1"] <= 0
+            or p["T2"] <= 0
+            or p["T3"] <= 0
+        ):
             raise ComponentSetupError("Source_Maxwell_3: error in input parameter values")
 
     @staticmethod
     def maxwell(lam, temp):
         a = 949.0 / temp
-        return 2 * a * a * np.exp(-a / (lam * lam)) / lam ** 5
+        return 2 * a * a * np.exp(-a / (lam * lam)) / lam**5
 
     def trace(self, s, rng):
         n = len(s)
@@ -146,13 +215,24 @@ class SourceMaxwell3(Component):
         y = 0.5 * self.h * rand_pm1(rng, n)
         z = np.zeros(n)
         xf, yf, _, w_focus = randvec_target_rect_real(
-            rng, 0.0, 0.0, self.dist, p["focus_xw"], p["focus_yh"],
-            self.placement.rotation, x, y, z, 2)
+            rng, 0.0, 0.0, self.dist, p["focus_xw"], p["focus_yh"], self.placement.rotation, x, y, z, 2
+        )
         dx, dy = xf - x, yf - y
-        r = np.sqrt(dx * dx + dy * dy + self.dist ** 2)
+        r = np.sqrt(dx * dx + dy * dy + self.dist**2)
         lam = p["Lmin"] + self.l_range * rng.random(n)
         v = K2V * 2 * np.pi / lam
-        weight = (p["I1"] * self.maxwell(lam, p["T1"]) + p["I2"] * self.maxwell(lam, p["T2"])
-                  + p["I3"] * self.maxwell(lam, p["T3"]))
-        return NeutronState(x, y, z, v * dx / r, v * dy / r, v * self.dist / r, np.zeros(n),
-                            self.w_mult / self.ncount * w_focus * weight)
+        weight = (
+            p["I1"] * self.maxwell(lam, p["T1"])
+            + p["I2"] * self.maxwell(lam, p["T2"])
+            + p["I3"] * self.maxwell(lam, p["T3"])
+        )
+        return NeutronState(
+            x,
+            y,
+            z,
+            v * dx / r,
+            v * dy / r,
+            v * self.dist / r,
+            np.zeros(n),
+            self.w_mult / self.ncount * w_focus * weight,
+        )

@@ -72,9 +72,16 @@ class NeutronState:
         """Change frame: r' = rot r + offset, v' = rot v (McStas mccoordschange)."""
         r = rot
         if np.array_equal(r, np.eye(3)):
-            return NeutronState(self.x + offset[0] if offset[0] else self.x,
-                                self.y + offset[1] if offset[1] else self.y,
-                                self.z + offset[2], self.vx, self.vy, self.vz, self.t, self.p)
+            return NeutronState(
+                self.x + offset[0] if offset[0] else self.x,
+                self.y + offset[1] if offset[1] else self.y,
+                self.z + offset[2],
+                self.vx,
+                self.vy,
+                self.vz,
+                self.t,
+                self.p,
+            )
         return NeutronState(
             r[0, 0] * self.x + r[0, 1] * self.y + r[0, 2] * self.z + offset[0],
             r[1, 0] * self.x + r[1, 1] * self.y + r[1, 2] * self.z + offset[1],
@@ -82,4 +89,6 @@ class NeutronState:
             r[0, 0] * self.vx + r[0, 1] * self.vy + r[0, 2] * self.vz,
             r[1, 0] * self.vx + r[1, 1] * self.vy + r[1, 2] * self.vz,
             r[2, 0] * self.vx + r[2, 1] * self.vy + r[2, 2] * self.vz,
-            self.t, self.p)
+            self.t,
+            self.p,
+        )

@@ -52,6 +52,9 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["user_id"], ["users.id"], name=op.f("fk_simulation_runs_user_id_users"), ondelete="SET NULL"
         ),
+        sa.ForeignKeyConstraint(
+            ["course_id"], ["courses.id"], name=op.f("fk_simulation_runs_course_id_courses"), ondelete="SET NULL"
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_simulation_runs")),
     )
     op.create_index("ix_simulation_runs_cache_key_status", "simulation_runs", ["cache_key", "status"])

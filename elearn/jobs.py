@@ -9,12 +9,13 @@ same objects a request gets, so services run unchanged in a worker.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from flask import Flask
 from huey import Huey
 from huey.storage import MemoryStorage, PriorityRedisStorage, SqliteStorage
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from elearn.config import Settings
@@ -45,8 +46,31 @@ def job_context() -> Iterator[tuple[Session, Settings]]:
     """A database session and the settings for a task body (closed afterwards)."""
     if _app is None:
         raise RuntimeError("the job queue is not bound to an app: create_app() first")
+    from flask import g
+
     from elearn.db import database
 
     with _app.app_context():
         with database().sessions() as session:
+            g.db_session = session  # services that call db() share the job's transaction
             yield session, _app.config["ELEARN_SETTINGS"]
+
+
+def enqueue_after_commit(session: Session, enqueue: Callable[[], object]) -> None:
+    """Enqueue a job once ``session`` commits (never for work that is rolled back).
+
+    A job must not start before the rows it reads are committed, and a service should not
+    commit for its caller; this defers the enqueue to the caller's commit.
+    """
+    session.info.setdefault("elearn_after_commit", []).append(enqueue)
+
+
+@event.listens_for(Session, "after_commit")
+def _enqueue_committed(session: Session) -> None:
+    for enqueue in session.info.pop("elearn_after_commit", []):
+        enqueue()
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_rolled_back(session: Session) -> None:
+    session.info.pop("elearn_after_commit", None)

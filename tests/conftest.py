@@ -3,7 +3,9 @@ transaction per test rolled back at the end, the app, a client, and account fact
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -25,6 +27,7 @@ from elearn.db import make_engine
 from elearn.db.migrate import upgrade
 
 DATA = Path(__file__).parent / "data"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 POSTGRES_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 PASSWORD = "correct horse battery"
 
@@ -120,6 +123,30 @@ def make_user(session: Session) -> Callable[..., User]:
         return user
 
     return make
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("ELEARN_REQUIRE_BROWSER"):
+            pytest.fail(f"Chromium is required (ELEARN_REQUIRE_BROWSER) but {CHROMIUM} does not exist")
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield browser
+        browser.close()
 
 
 def csrf_token(client: FlaskClient, path: str = "/auth/login") -> str:

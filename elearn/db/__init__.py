@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import MetaData, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -24,8 +24,15 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
+READ_ONLY = "elearn_read_only"  # execution option: this transaction only reads (SQLite: BEGIN DEFERRED)
+
+
 def make_engine(url: str) -> Engine:
-    """Create an engine; SQLite gets foreign keys, WAL and real transactions (SAVEPOINT works)."""
+    """Create an engine; SQLite gets foreign keys, WAL and real transactions (SAVEPOINT works).
+
+    SQLite transactions take the write lock when they begin (BEGIN IMMEDIATE) unless marked
+    read-only, so concurrent writers queue up (busy timeout) instead of failing.
+    """
     if not url.startswith("sqlite"):
         return create_engine(url, pool_pre_ping=True)
     engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
@@ -41,7 +48,10 @@ def make_engine(url: str) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN")
+        # A deferred transaction that reads and then writes fails at once ("database is locked")
+        # when another connection wrote in between; taking the write lock up front makes it wait.
+        read_only = connection.get_execution_options().get(READ_ONLY)
+        connection.exec_driver_sql("BEGIN DEFERRED" if read_only else "BEGIN IMMEDIATE")
 
     return engine
 
@@ -66,7 +76,9 @@ def database() -> Database:
 def db() -> Session:
     """The session of the current request (or CLI command), opened on first use."""
     if "db_session" not in g:
-        g.db_session = database().sessions()
+        g.db_session = session = database().sessions()
+        if has_request_context() and request.method in ("GET", "HEAD", "OPTIONS"):
+            session.connection(execution_options={READ_ONLY: True})  # page views do not queue
     return g.db_session  # type: ignore[no-any-return]
 
 

@@ -22,6 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from blinker import Namespace
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
@@ -32,10 +33,12 @@ from elearn.sim.engines import select_engine
 from elearn.sim.engines.embedded import Cancelled
 from elearn.sim.instrument import Instrument, InstrumentError, parse_instrument
 from elearn.sim.mccode_output import MonitorData
+from elearn.sim.mccode_reader import read_output
 from elearn.sim.models import RunStatus, SimulationRun
 from elearn.sim.parameters import Ranges, validate_parameters
 
 log = logging.getLogger(__name__)
+simulation_finished = Namespace().signal("simulation-finished")  # sent with session=, key= after DONE
 INSTRUMENT_FILE = re.compile(r"^[A-Za-z0-9_-]+\.instr$")
 ACTIVE = (RunStatus.QUEUED, RunStatus.RUNNING)
 NCOUNT_FACTOR = {Role.STUDENT: 1, Role.TEACHER: 10, Role.ADMIN: 100}
@@ -183,6 +186,36 @@ def submit_run(
     return run, run.status == RunStatus.QUEUED and not joined
 
 
+def reference_monitors(
+    session: Session, settings: Settings, instrument_file: str, values: dict[str, str], ncount: int, seed: int
+) -> dict[str, MonitorData] | None:
+    """Monitors of a platform-owned run (quiz references), by component; None while it runs.
+
+    The first call records the run and enqueues it when the caller commits; every later call
+    is served from the cache. A failed run raises SimulationError with its message.
+    """
+    instrument = load_instrument(settings, instrument_file)
+    params = validate_parameters(instrument, values)
+    engine = select_engine(settings.sim_engine)
+    key = cache_key(instrument, params, int(ncount), int(seed), f"{engine.name} {engine.version}")
+    latest = session.scalar(select(SimulationRun).where(SimulationRun.cache_key == key).order_by(SimulationRun.id.desc()))
+    folder = result_dir(settings, key)
+    if latest is not None and latest.status == RunStatus.DONE and (folder / "mccode.sim").exists():
+        return {monitor.component: monitor for monitor in read_output(folder)}
+    if latest is not None and latest.status in ACTIVE:
+        return None
+    if latest is not None and latest.status == RunStatus.FAILED:
+        raise SimulationError(f"The reference simulation failed: {latest.message}")
+    run, needs_job = submit_run(session, settings, user_id=None, role=Role.ADMIN, instrument_file=instrument_file,
+                                values=values, ncount=int(ncount), seed=int(seed))  # fmt: skip
+    if needs_job:
+        from elearn.jobs import enqueue_after_commit
+        from elearn.sim.tasks import enqueue_run
+
+        enqueue_after_commit(session, lambda: enqueue_run(key, priority=20))
+    return None
+
+
 def queue_priority(session: Session, run: SimulationRun) -> int:
     """Fewer active runs of one user means a higher priority: one student cannot starve a class."""
     if run.user_id is None:
@@ -251,6 +284,7 @@ def execute(session: Session, settings: Settings, key: str) -> None:
         shutil.rmtree(partial, ignore_errors=True)
     _set(session, key, ACTIVE, status=RunStatus.DONE, progress=1.0, finished_at=utcnow(),
          elapsed_s=result.elapsed_s, summary=monitor_summary(result.monitors))  # fmt: skip
+    simulation_finished.send("elearn.sim", session=session, key=key)
 
 
 def monitor_summary(monitors: list[MonitorData]) -> list[dict[str, Any]]:
@@ -293,6 +327,7 @@ class _Watcher:
             select(func.count()).where(SimulationRun.cache_key == self.key, SimulationRun.status.in_(ACTIVE),
                                        SimulationRun.cancel_requested.is_(False))
         )  # fmt: skip
+        self.session.commit()  # hold no lock while the engine traces the next chunk
         return not wanted
 
 

@@ -75,7 +75,9 @@ def percentile(values: list[float], fraction: float) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--workers", type=int, default=3)
@@ -112,9 +114,13 @@ def main() -> None:
         print(f"{'clients':>7} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}")
         asyncio.run(run_load(port, paths, 4, 1.0))  # warm up every worker
         for clients in (1, 10, 50):
-            runs = [asyncio.run(run_load(port, paths, clients, options.seconds)) for _ in range(options.repeat)]
+            runs = [
+                asyncio.run(run_load(port, paths, clients, options.seconds)) for _ in range(options.repeat)
+            ]
             rate = statistics.median(r[0] for r in runs)
-            p50, p95, p99 = (statistics.median(percentile(r[1], f) * 1000 for r in runs) for f in (0.5, 0.95, 0.99))
+            p50, p95, p99 = (
+                statistics.median(percentile(r[1], f) * 1000 for r in runs) for f in (0.5, 0.95, 0.99)
+            )
             print(f"{clients:>7} {rate:>8.0f} {p50:>8.1f} {p95:>8.1f} {p99:>8.1f}")
     finally:
         server.terminate()

@@ -21,19 +21,24 @@ def create_app(settings: Settings | None = None) -> Flask:
         MAX_CONTENT_LENGTH=16 * 1024 * 1024,
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session
     )
-    from elearn import areas, db, jobs, web  # noqa: F401  (areas: registrations)
+    from elearn import areas, db, jobs, lti, web  # noqa: F401  (areas: registrations)
     from elearn.auth import access
     from elearn.auth.views import blueprint as auth_blueprint
     from elearn.courses.views import blueprint as courses_blueprint
+    from elearn.notebooks.views import blueprint as notebooks_blueprint
+    from elearn.quiz.views import blueprint as quiz_blueprint
     from elearn.sim.views import blueprint as sim_blueprint
     from elearn.wiki.views import blueprint as wiki_blueprint
 
     db.init_app(app)
     jobs.init_app(app)
     web.init_app(app)
+    lti.init_app(app)  # after web: frame-ancestors for registered platforms, SameSite=None cookies
     access.init_app(app)
     app.register_blueprint(auth_blueprint)
     app.register_blueprint(courses_blueprint)
     app.register_blueprint(wiki_blueprint)
     app.register_blueprint(sim_blueprint)
+    app.register_blueprint(notebooks_blueprint)
+    app.register_blueprint(quiz_blueprint)
     return app

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ctypes
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -19,6 +21,8 @@ from elearn.courses.importer import check_course, import_course
 from elearn.courses.models import Course
 from elearn.db import database
 from elearn.db.migrate import upgrade
+from elearn.lti.cli import lti as lti_group
+from elearn.notebooks.cli import notebooks as notebooks_group
 from elearn.sim.cli import sim as sim_group
 
 
@@ -35,6 +39,8 @@ def _app() -> Flask:
 
 
 main.add_command(sim_group)
+main.add_command(notebooks_group)
+main.add_command(lti_group)
 
 
 @main.group("db")
@@ -120,8 +126,10 @@ def courses_import(path: Path) -> None:
 def worker(workers: int) -> None:
     """Run the job worker (started by `elearn serve`; run more on other machines in Redis mode)."""
     from elearn.jobs import queue
+    from elearn.notebooks.submissions import warm_up
 
-    _app()  # binds the queue to its storage and the tasks to the database
+    app = _app()  # binds the queue to its storage and the tasks to the database
+    click.echo(warm_up(app.config["ELEARN_SETTINGS"]), err=True)
     # poll the queue at least every 0.25 s: a student waits for the result of a short run
     queue.create_consumer(
         workers=workers, worker_type="thread", initial_delay=0.05, backoff=1.2, max_delay=0.25
@@ -142,13 +150,22 @@ def serve(host: str, port: int, threads: int) -> None:
         upgrade(database().engine)
         _import_demo_course(settings)
         _hint_first_admin()
-    worker_process = subprocess.Popen([sys.executable, "-m", "elearn", "worker"])
+    worker_process = subprocess.Popen([sys.executable, "-m", "elearn", "worker"], preexec_fn=_die_with_parent)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # stop the worker too on `kill`
     click.echo(f"elearn is running on http://{host}:{port}/ (Ctrl+C stops it)")
     try:
         waitress_serve(app, host=host, port=port, threads=threads, ident="elearn")
     finally:
         worker_process.terminate()
         worker_process.wait(timeout=30)
+
+
+def _die_with_parent() -> None:
+    """Linux: the worker gets SIGTERM if `elearn serve` dies without cleaning up."""
+    try:
+        ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
 
 
 def _hint_first_admin() -> None:

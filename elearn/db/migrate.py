@@ -19,7 +19,7 @@ def alembic_config(url: str) -> Config:
     return config
 
 
-def upgrade(engine: Engine, revision: str = "heads") -> None:
+def upgrade(engine: Engine, revision: str = "head") -> None:
     """Create or upgrade the schema to ``revision`` on the engine's database."""
     config = alembic_config(engine.url.render_as_string(hide_password=False))
     with engine.begin() as connection:

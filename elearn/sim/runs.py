@@ -198,7 +198,9 @@ def reference_monitors(
     params = validate_parameters(instrument, values)
     engine = select_engine(settings.sim_engine)
     key = cache_key(instrument, params, int(ncount), int(seed), f"{engine.name} {engine.version}")
-    latest = session.scalar(select(SimulationRun).where(SimulationRun.cache_key == key).order_by(SimulationRun.id.desc()))
+    latest = session.scalar(
+        select(SimulationRun).where(SimulationRun.cache_key == key).order_by(SimulationRun.id.desc())
+    )
     folder = result_dir(settings, key)
     if latest is not None and latest.status == RunStatus.DONE and (folder / "mccode.sim").exists():
         return {monitor.component: monitor for monitor in read_output(folder)}
@@ -206,8 +208,10 @@ def reference_monitors(
         return None
     if latest is not None and latest.status == RunStatus.FAILED:
         raise SimulationError(f"The reference simulation failed: {latest.message}")
-    run, needs_job = submit_run(session, settings, user_id=None, role=Role.ADMIN, instrument_file=instrument_file,
-                                values=values, ncount=int(ncount), seed=int(seed))  # fmt: skip
+    run, needs_job = submit_run(
+        session, settings, user_id=None, role=Role.ADMIN, instrument_file=instrument_file, values=values,
+        ncount=int(ncount), seed=int(seed),
+    )
     if needs_job:
         from elearn.jobs import enqueue_after_commit
         from elearn.sim.tasks import enqueue_run

@@ -53,7 +53,10 @@ def upgrade() -> None:
             ["user_id"], ["users.id"], name=op.f("fk_simulation_runs_user_id_users"), ondelete="SET NULL"
         ),
         sa.ForeignKeyConstraint(
-            ["course_id"], ["courses.id"], name=op.f("fk_simulation_runs_course_id_courses"), ondelete="SET NULL"
+            ["course_id"],
+            ["courses.id"],
+            name=op.f("fk_simulation_runs_course_id_courses"),
+            ondelete="SET NULL",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_simulation_runs")),
     )

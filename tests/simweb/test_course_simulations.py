@@ -14,6 +14,7 @@ MINI = Path(__file__).parents[1] / "data" / "courses" / "mini"
 def test_course_page_lists_the_simulation_in_its_module(client, mini_course) -> None:
     page = client.get("/courses/mini").get_data(as_text=True)
     assert '<a href="/courses/mini/sim/Guide_slits.instr">Guide slits</a>' in page
+    assert "/courses/mini/notebooks/squares" in page
 
 
 def test_runs_in_a_course_stay_inside_its_ranges(client, auth, make_user, mini_course) -> None:

@@ -1,0 +1,28 @@
+"""Claim names and values of LTI 1.3 messages (IMS LTI Core, Deep Linking, AGS, NRPS)."""
+
+LTI = "https://purl.imsglobal.org/spec/lti/claim/"
+MESSAGE_TYPE = LTI + "message_type"
+VERSION = LTI + "version"
+DEPLOYMENT_ID = LTI + "deployment_id"
+TARGET_LINK_URI = LTI + "target_link_uri"
+RESOURCE_LINK = LTI + "resource_link"
+ROLES = LTI + "roles"
+CONTEXT = LTI + "context"
+CUSTOM = LTI + "custom"
+DL_SETTINGS = "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"
+DL_CONTENT_ITEMS = "https://purl.imsglobal.org/spec/lti-dl/claim/content_items"
+DL_DATA = "https://purl.imsglobal.org/spec/lti-dl/claim/data"
+AGS_ENDPOINT = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
+NRPS = "https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice"
+
+RESOURCE_LINK_REQUEST = "LtiResourceLinkRequest"
+DEEP_LINKING_REQUEST = "LtiDeepLinkingRequest"
+DEEP_LINKING_RESPONSE = "LtiDeepLinkingResponse"
+LTI_VERSION = "1.3.0"
+
+SCOPE_SCORE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
+SCOPE_LINEITEM = "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem"
+SCOPE_RESULT = "https://purl.imsglobal.org/spec/lti-ags/scope/result.readonly"
+SCOPE_NRPS = "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly"
+
+CUSTOM_ACTIVITY = "elearn_activity"  # custom parameter naming the activity: "<kind>:<key>"

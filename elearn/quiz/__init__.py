@@ -1,0 +1,1 @@
+"""Quizzes: authored question files, graders per question type, attempts, gradebook."""

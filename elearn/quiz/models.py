@@ -1,0 +1,118 @@
+"""Quizzes, their imported versions, attempts and the saved response to each question."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, Enum, Float, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from elearn.courses.models import Course
+from elearn.db import Base
+from elearn.db.types import UTCDateTime, utcnow
+
+
+class Quiz(Base):
+    """A quiz of a course, addressed as <course slug>/<quiz slug>."""
+
+    __tablename__ = "quizzes"
+    __table_args__ = (UniqueConstraint("course_id", "slug"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), index=True)
+    slug: Mapped[str] = mapped_column(String(120))
+    title: Mapped[str] = mapped_column(String(200))
+    module: Mapped[str] = mapped_column(String(200), default="")
+    position: Mapped[int] = mapped_column(default=0)
+    max_score: Mapped[float] = mapped_column(Float)
+    listed: Mapped[bool] = mapped_column(default=True)  # False once its file is gone
+
+    course: Mapped[Course] = relationship()
+    versions: Mapped[list[QuizVersion]] = relationship(
+        back_populates="quiz", order_by="QuizVersion.number", cascade="all, delete-orphan"
+    )
+
+
+class QuizVersion(Base):
+    """The quiz file as imported; attempts keep the version they started on."""
+
+    __tablename__ = "quiz_versions"
+    __table_args__ = (UniqueConstraint("quiz_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    quiz_id: Mapped[int] = mapped_column(ForeignKey("quizzes.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int]
+    source: Mapped[str] = mapped_column(Text)  # the YAML file's text
+    sha256: Mapped[str] = mapped_column(String(64))
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    quiz: Mapped[Quiz] = relationship(back_populates="versions")
+
+
+class AttemptState(enum.StrEnum):
+    IN_PROGRESS = "in_progress"
+    FINISHED = "finished"
+
+
+class Attempt(Base):
+    __tablename__ = "quiz_attempts"
+    __table_args__ = (UniqueConstraint("quiz_id", "user_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    quiz_id: Mapped[int] = mapped_column(ForeignKey("quizzes.id", ondelete="CASCADE"), index=True)
+    version_id: Mapped[int] = mapped_column(
+        ForeignKey("quiz_versions.id", ondelete="RESTRICT"), index=True
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int]  # 1, 2, ... per student and quiz
+    seed: Mapped[int] = mapped_column(BigInteger)  # draws this attempt's parameter values
+    state: Mapped[AttemptState] = mapped_column(
+        Enum(
+            AttemptState,
+            native_enum=False,
+            length=16,
+            values_callable=lambda e: [m.value for m in e],
+        ),
+        default=AttemptState.IN_PROGRESS,
+    )
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)  # None: no time limit
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    score: Mapped[float | None] = mapped_column(Float)  # None until finished (or pending)
+    max_score: Mapped[float] = mapped_column(Float)
+
+    quiz: Mapped[Quiz] = relationship()
+    version: Mapped[QuizVersion] = relationship()
+    responses: Mapped[list[Response]] = relationship(
+        back_populates="attempt", order_by="Response.position", cascade="all, delete-orphan"
+    )
+
+    @property
+    def public_id(self) -> str:
+        return f"quiz-attempt-{self.id}"
+
+
+class Response(Base):
+    """One question of an attempt: drawn values, the saved answer and, once graded, its score."""
+
+    __tablename__ = "quiz_responses"
+    __table_args__ = (UniqueConstraint("attempt_id", "question_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(
+        ForeignKey("quiz_attempts.id", ondelete="CASCADE"), index=True
+    )
+    question_id: Mapped[str] = mapped_column(String(100))
+    position: Mapped[int]
+    values: Mapped[dict[str, float]] = mapped_column(JSON, default=dict)
+    extra: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # reference run, student run
+    answer: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    saved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    fraction: Mapped[float | None] = mapped_column(Float)
+    score: Mapped[float | None] = mapped_column(Float)
+    max_score: Mapped[float] = mapped_column(Float)
+    feedback: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+    attempt: Mapped[Attempt] = relationship(back_populates="responses")

@@ -1,0 +1,57 @@
+"""Simulation questions on the platform's job queue: references are cached runs, and attempts
+waiting for one are graded when it finishes (the request never runs a simulation)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from elearn.db import db
+from elearn.db.types import utcnow
+from elearn.grades import publish_grade
+from elearn.quiz.attempts import grade_event, regrade_pending
+from elearn.quiz.models import Attempt, AttemptState, Response
+from elearn.quiz.sim_runner import set_simulation_runner
+from elearn.sim.mccode_output import MonitorData
+from elearn.sim.runs import reference_monitors, simulation_finished
+
+
+class QueuedSimulationRunner:
+    """The quiz area's SimulationRunner: the current session, the simulation cache and queue."""
+
+    def run(
+        self, instrument: str, parameters: Mapping[str, float], ncount: int, seed: int
+    ) -> Mapping[str, MonitorData] | None:
+        values = {name: repr(float(value)) for name, value in parameters.items()}
+        return reference_monitors(
+            db(), current_app.config["ELEARN_SETTINGS"], instrument, values, ncount, seed
+        )
+
+
+def grade_waiting_attempts(sender: object, session: Session, key: str) -> None:
+    """A simulation finished: grade the finished attempts that still wait for a reference."""
+    waiting = session.scalars(
+        select(Attempt)
+        .where(Attempt.state == AttemptState.FINISHED)
+        .where(Attempt.id.in_(select(Response.attempt_id).where(Response.fraction.is_(None))))
+    ).all()
+    changed = [attempt for attempt in waiting if regrade_pending(session, attempt)]
+    session.commit()
+    now = utcnow()  # later than the pending grade announced at submission, so it supersedes it
+    for attempt in changed:
+        event = grade_event(session, attempt)
+        if event is not None:
+            # a new attempt_id: the passback sends one score per id, and this one is newer
+            publish_grade(
+                replace(
+                    event, graded_at=now, attempt_id=f"{event.attempt_id}/regraded-{now:%Y%m%dT%H%M%S.%f}"
+                )
+            )
+
+
+set_simulation_runner(QueuedSimulationRunner())
+simulation_finished.connect(grade_waiting_attempts)

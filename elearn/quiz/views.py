@@ -1,0 +1,253 @@
+"""Quiz pages: overview, taking an attempt (autosave), review, gradebook and statistics."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+
+from elearn.auth.access import public, requires
+from elearn.auth.models import Role, User
+from elearn.db import db
+from elearn.db.types import utcnow
+from elearn.quiz.attempts import (
+    QuizError,
+    announce_grade,
+    attempts_of,
+    close_if_overdue,
+    is_open,
+    lock_attempt,
+    lock_student,
+    save_answers,
+    spec_of,
+    start_attempt,
+    submit_attempt,
+)
+from elearn.quiz.catalog import (
+    course_quizzes,
+    course_renderer,
+    current_version,
+    find_quiz,
+    version_spec,
+)
+from elearn.quiz.gradebook import course_gradebook, gradebook_csv
+from elearn.quiz.grading import quiz_grade
+from elearn.quiz.models import Attempt, AttemptState, Quiz
+from elearn.quiz.presenter import answers_from_form, question_views
+from elearn.quiz.statistics import item_statistics
+
+blueprint = Blueprint("quiz", __name__, template_folder="templates")
+STATIC = Path(__file__).parent / "static"
+
+
+def _sim_page(instrument: str) -> str | None:
+    """Where a student runs an instrument, until runs happen inside the question."""
+    if "sim" not in current_app.blueprints:
+        return None
+    return url_for("sim.instrument", file=instrument)
+
+
+def _quiz_or_404(course_slug: str, quiz_slug: str) -> Quiz:
+    quiz = find_quiz(db(), course_slug, quiz_slug)
+    if quiz is None:
+        abort(404, f"There is no quiz {quiz_slug!r} in this course.")
+    return quiz
+
+
+def _attempt_for(attempt_id: int, allow_teacher: bool, write: bool = False) -> Attempt:
+    """The attempt if the user may see it; closed first if its time ran out. ``write``: in a
+    write transaction holding its row (see attempts.lock_attempt)."""
+    attempt = lock_attempt(db(), attempt_id) if write else db().get(Attempt, attempt_id)
+    user: User = g.user
+    if attempt is None or (
+        attempt.user_id != user.id and not (allow_teacher and user.role.includes(Role.TEACHER))
+    ):
+        abort(404, "There is no such attempt.")
+    if not write and attempt.state == AttemptState.IN_PROGRESS and not is_open(attempt, utcnow()):
+        attempt = lock_attempt(db(), attempt_id) or attempt
+    if close_if_overdue(db(), attempt, utcnow()):
+        db().commit()
+        announce_grade(db(), attempt)
+    return attempt
+
+
+@blueprint.route("/courses/<course_slug>/quizzes")
+@requires(Role.STUDENT)
+def index(course_slug: str) -> str:
+    return render_template(
+        "quiz/index.html", course_slug=course_slug, quizzes=course_quizzes(db(), course_slug)
+    )
+
+
+@blueprint.route("/courses/<course_slug>/quizzes/<quiz_slug>")
+@requires(Role.STUDENT)
+def overview(course_slug: str, quiz_slug: str) -> str:
+    quiz = _quiz_or_404(course_slug, quiz_slug)
+    spec = version_spec(current_version(db(), quiz))
+    attempts = attempts_of(db(), quiz, g.user.id)
+    for attempt in attempts:
+        if attempt.state == AttemptState.IN_PROGRESS and not is_open(attempt, utcnow()):
+            _attempt_for(attempt.id, allow_teacher=False, write=True)
+    finished = [a.score or 0.0 for a in attempts if a.state == AttemptState.FINISHED]
+    can_start = not spec.settings.max_attempts or len(attempts) < spec.settings.max_attempts
+    return render_template(
+        "quiz/overview.html",
+        quiz=quiz,
+        spec=spec,
+        attempts=attempts,
+        grade=quiz_grade(finished, spec.settings.grading),
+        can_start=can_start,
+        course_slug=course_slug,
+    )
+
+
+@blueprint.route("/courses/<course_slug>/quizzes/<quiz_slug>/attempts", methods=["POST"])
+@requires(Role.STUDENT)
+def start(course_slug: str, quiz_slug: str) -> ResponseReturnValue:
+    quiz = _quiz_or_404(course_slug, quiz_slug)
+    lock_student(db(), g.user.id)
+    try:
+        attempt = start_attempt(db(), quiz, g.user.id, utcnow())
+    except QuizError as error:
+        flash(str(error), "error")
+        return redirect(url_for("quiz.overview", course_slug=course_slug, quiz_slug=quiz_slug))
+    db().commit()
+    return redirect(url_for("quiz.attempt", attempt_id=attempt.id))
+
+
+@blueprint.route("/quiz/attempts/<int:attempt_id>")
+@requires(Role.STUDENT)
+def attempt(attempt_id: int) -> ResponseReturnValue:
+    attempt = _attempt_for(attempt_id, allow_teacher=False)
+    if attempt.state == AttemptState.FINISHED:
+        return redirect(url_for("quiz.review", attempt_id=attempt.id))
+    render = course_renderer(db(), attempt.quiz.course)
+    return render_template(
+        "quiz/attempt.html",
+        attempt=attempt,
+        quiz=attempt.quiz,
+        spec=spec_of(attempt),
+        questions=question_views(attempt, render, review=False),
+        sim_page=_sim_page,
+    )
+
+
+@blueprint.route("/quiz/attempts/<int:attempt_id>/save", methods=["POST"])
+@requires(Role.STUDENT)
+def save(attempt_id: int) -> ResponseReturnValue:
+    """Autosave (fetch, answers JSON back) or the Save button (redirect back to the page)."""
+    attempt = _attempt_for(attempt_id, allow_teacher=False, write=True)
+    wants_json = request.headers.get("X-Requested-With") == "fetch"
+    answers = answers_from_form(request.form, [r.question_id for r in attempt.responses])
+    try:
+        saved = save_answers(db(), attempt, answers, utcnow())
+    except QuizError as error:
+        if wants_json:
+            return jsonify(saved=False, message=str(error)), 409
+        flash(str(error), "error")
+        return redirect(url_for("quiz.review", attempt_id=attempt.id))
+    db().commit()
+    if wants_json:
+        return jsonify(saved=True, changed=saved, at=utcnow().isoformat())
+    flash("Your answers are saved.")
+    return redirect(url_for("quiz.attempt", attempt_id=attempt.id))
+
+
+@blueprint.route("/quiz/attempts/<int:attempt_id>/finish", methods=["POST"])
+@requires(Role.STUDENT)
+def finish(attempt_id: int) -> ResponseReturnValue:
+    attempt = _attempt_for(attempt_id, allow_teacher=False, write=True)
+    answers = answers_from_form(request.form, [r.question_id for r in attempt.responses])
+    if attempt.state == AttemptState.IN_PROGRESS:
+        submit_attempt(db(), attempt, utcnow(), answers)
+    return redirect(url_for("quiz.review", attempt_id=attempt.id))
+
+
+@blueprint.route("/quiz/attempts/<int:attempt_id>/review")
+@requires(Role.STUDENT)
+def review(attempt_id: int) -> ResponseReturnValue:
+    attempt = _attempt_for(attempt_id, allow_teacher=True)
+    if attempt.state != AttemptState.FINISHED:
+        return redirect(url_for("quiz.attempt", attempt_id=attempt.id))
+    render = course_renderer(db(), attempt.quiz.course)
+    student = db().get(User, attempt.user_id)
+    return render_template(
+        "quiz/review.html",
+        attempt=attempt,
+        quiz=attempt.quiz,
+        spec=spec_of(attempt),
+        questions=question_views(attempt, render, review=True),
+        student=student,
+    )
+
+
+@blueprint.route("/courses/<course_slug>/gradebook")
+@requires(Role.TEACHER)
+def gradebook(course_slug: str) -> str:
+    return render_template(
+        "quiz/gradebook.html", course_slug=course_slug, book=course_gradebook(db(), course_slug)
+    )
+
+
+@blueprint.route("/courses/<course_slug>/gradebook.csv")
+@requires(Role.TEACHER)
+def gradebook_export(course_slug: str) -> ResponseReturnValue:
+    text = gradebook_csv(course_gradebook(db(), course_slug))
+    return Response(
+        text,
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{course_slug}-grades.csv"'},
+    )
+
+
+@blueprint.route("/courses/<course_slug>/quizzes/<quiz_slug>/students/<int:user_id>")
+@requires(Role.TEACHER)
+def student_attempts(course_slug: str, quiz_slug: str, user_id: int) -> str:
+    quiz = _quiz_or_404(course_slug, quiz_slug)
+    student = db().get(User, user_id)
+    if student is None:
+        abort(404)
+    return render_template(
+        "quiz/student_attempts.html",
+        quiz=quiz,
+        student=student,
+        attempts=attempts_of(db(), quiz, user_id),
+        course_slug=course_slug,
+    )
+
+
+@blueprint.route("/courses/<course_slug>/quizzes/<quiz_slug>/statistics")
+@requires(Role.TEACHER)
+def statistics(course_slug: str, quiz_slug: str) -> str:
+    quiz = _quiz_or_404(course_slug, quiz_slug)
+    spec = version_spec(current_version(db(), quiz))
+    return render_template(
+        "quiz/statistics.html",
+        quiz=quiz,
+        spec=spec,
+        course_slug=course_slug,
+        items=item_statistics(db(), quiz),
+    )
+
+
+@blueprint.route("/quiz/assets/<name>")
+@public
+def asset(name: str) -> ResponseReturnValue:
+    """The quiz pages' script and style (autosave, countdown)."""
+    if name not in ("quiz.js", "quiz.css"):
+        abort(404)
+    return send_from_directory(STATIC, name, max_age=3600)

@@ -91,6 +91,7 @@ def question_views(attempt: Attempt, render: TextRenderer, review: bool) -> list
                 "student": question.student,
                 "monitor": question.monitor,
                 "student_run": response.extra.get("student_run"),
+                "student_run_id": response.extra.get("student_run_id"),
             }
         if show_feedback and (finished or bool(response.answer)):
             view.graded, view.score = True, response.score

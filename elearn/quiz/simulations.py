@@ -16,6 +16,7 @@ from elearn.grades import publish_grade
 from elearn.quiz.attempts import grade_event, regrade_pending
 from elearn.quiz.models import Attempt, AttemptState, Response
 from elearn.quiz.sim_runner import set_simulation_runner
+from elearn.quiz.student_runs import record_finished_student_runs
 from elearn.sim.mccode_output import MonitorData
 from elearn.sim.runs import reference_monitors, simulation_finished
 
@@ -32,8 +33,15 @@ class QueuedSimulationRunner:
         )
 
 
-def grade_waiting_attempts(sender: object, session: Session, key: str) -> None:
-    """A simulation finished: grade the finished attempts that still wait for a reference."""
+def on_simulation_finished(sender: object, session: Session, key: str) -> None:
+    """A simulation finished: keep students' own runs, then grade attempts waiting for it."""
+    if record_finished_student_runs(session, current_app.config["ELEARN_SETTINGS"], key):
+        session.commit()
+    grade_waiting_attempts(session)
+
+
+def grade_waiting_attempts(session: Session) -> None:
+    """Grade the finished attempts that still wait for a reference run."""
     waiting = session.scalars(
         select(Attempt)
         .where(Attempt.state == AttemptState.FINISHED)
@@ -54,4 +62,4 @@ def grade_waiting_attempts(sender: object, session: Session, key: str) -> None:
 
 
 set_simulation_runner(QueuedSimulationRunner())
-simulation_finished.connect(grade_waiting_attempts)
+simulation_finished.connect(on_simulation_finished)

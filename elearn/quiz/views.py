@@ -49,16 +49,12 @@ from elearn.quiz.grading import quiz_grade
 from elearn.quiz.models import Attempt, AttemptState, Quiz
 from elearn.quiz.presenter import answers_from_form, question_views
 from elearn.quiz.statistics import item_statistics
+from elearn.quiz.student_runs import start_student_run
+from elearn.sim.instrument import InstrumentError
+from elearn.sim.runs import SimulationError
 
 blueprint = Blueprint("quiz", __name__, template_folder="templates")
 STATIC = Path(__file__).parent / "static"
-
-
-def _sim_page(instrument: str) -> str | None:
-    """Where a student runs an instrument, until runs happen inside the question."""
-    if "sim" not in current_app.blueprints:
-        return None
-    return url_for("sim.instrument", file=instrument)
 
 
 def _quiz_or_404(course_slug: str, quiz_slug: str) -> Quiz:
@@ -142,7 +138,6 @@ def attempt(attempt_id: int) -> ResponseReturnValue:
         quiz=attempt.quiz,
         spec=spec_of(attempt),
         questions=question_views(attempt, render, review=False),
-        sim_page=_sim_page,
     )
 
 
@@ -165,6 +160,27 @@ def save(attempt_id: int) -> ResponseReturnValue:
         return jsonify(saved=True, changed=saved, at=utcnow().isoformat())
     flash("Your answers are saved.")
     return redirect(url_for("quiz.attempt", attempt_id=attempt.id))
+
+
+@blueprint.route("/quiz/attempts/<int:attempt_id>/questions/<question_id>/run", methods=["POST"])
+@requires(Role.STUDENT)
+def run_simulation(attempt_id: int, question_id: str) -> ResponseReturnValue:
+    """Save the answers, then run the question's instrument with the student's parameters."""
+    attempt = _attempt_for(attempt_id, allow_teacher=False, write=True)
+    session = db()
+    try:
+        answers = answers_from_form(request.form, [r.question_id for r in attempt.responses])
+        save_answers(session, attempt, answers, utcnow())
+        run = start_student_run(session, current_app.config["ELEARN_SETTINGS"], attempt, question_id,
+                                g.user.id, g.user.role)  # fmt: skip
+    except (QuizError, SimulationError, InstrumentError) as error:
+        session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for("quiz.attempt", attempt_id=attempt_id))
+    session.commit()  # queues the run (enqueue_after_commit)
+    done = "" if run.status.value != "done" else " It is done: your run's value is shown below the question."
+    flash(f"Simulation run #{run.id} started.{done}")
+    return redirect(url_for("quiz.attempt", attempt_id=attempt_id) + f"#question-{question_id}")
 
 
 @blueprint.route("/quiz/attempts/<int:attempt_id>/finish", methods=["POST"])

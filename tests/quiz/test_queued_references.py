@@ -1,6 +1,7 @@
 """Simulation questions on the real job queue: the reference run is recorded and enqueued when
 the attempt commits, runs once (immediate mode: inline), and waiting attempts are then graded."""
 
+import re
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
@@ -58,3 +59,27 @@ def test_reference_runs_once_through_the_queue_and_grades_waiting_attempts(
         latest[event.user_id] = event.score
     assert latest == {students[0].id: 3.0, students[1].id: 3.0}
     assert sorted(event.score for event in events) == [1.0, 3.0, 3.0]
+
+
+def test_student_runs_the_instrument_inside_the_question(app, client, auth, quiz_course_folder, make_user):
+    shutil.copy(DATA / "browser_quizzes" / "bragg-sim.yaml", quiz_course_folder / "quizzes")
+    previous = simulation_runner()
+    set_simulation_runner(QueuedSimulationRunner())
+    try:
+        with app.app_context():
+            import_course(db(), quiz_course_folder)
+            db().commit()
+        auth.login(make_user())
+        page = "/courses/mini/quizzes/bragg-sim"
+        attempt_url = auth.post(page + "/attempts", form_page=page).headers["Location"]
+        html = client.get(attempt_url).get_data(as_text=True)
+        assert "Run the simulation" in html
+        run_url = attempt_url + "/questions/peak/run"
+        response = auth.post(run_url, {"q-peak-value": "46 deg"}, form_page=attempt_url)
+        assert response.status_code == 302
+        html = client.get(attempt_url).get_data(as_text=True)
+        assert re.search(r"Your run: banana gives\s+[\d.]+ ± [\d.]+ deg", html)
+        assert 'value="46 deg"' in html  # the answer typed before running was saved
+        assert "Plots and data of your run" in html
+    finally:
+        set_simulation_runner(previous)

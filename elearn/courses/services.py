@@ -11,6 +11,7 @@ from elearn.activities import Activity, register_provider
 from elearn.courses.models import Course, Module
 from elearn.grades import ActivityRef
 from elearn.wiki.models import Page
+from elearn.wiki.pages import page_path
 
 
 @dataclass
@@ -18,6 +19,7 @@ class PageLink:
     slug: str
     title: str
     summary: str
+    url: str = ""  # filled in by CourseOutline
 
 
 @dataclass
@@ -32,6 +34,10 @@ class CourseOutline:
     title: str
     description: str
     modules: list[ModuleOutline]
+
+    def __post_init__(self) -> None:
+        for page in self.reading_order():
+            page.url = page_path(self.slug, page.slug)  # built once, not by url_for per link
 
     def reading_order(self) -> list[PageLink]:
         return [page for module in self.modules for page in module.pages]
@@ -48,23 +54,29 @@ class CourseOutline:
 
 
 def course_outline(session: Session, slug: str) -> CourseOutline | None:
-    course = session.scalar(select(Course).where(Course.slug == slug))
-    if course is None:
-        return None
+    """The course with its modules and their pages in reading order (one query: every page
+    view draws the module list)."""
     rows = session.execute(
-        select(Page.module_id, Page.slug, Page.title, Page.summary)
-        .where(Page.course_id == course.id, Page.module_id.is_not(None))
-        .order_by(Page.position)
-    )
-    by_module: dict[int, list[PageLink]] = {}
-    for module_id, slug, title, summary in rows:
-        by_module.setdefault(module_id, []).append(PageLink(slug, title, summary))
-    modules = session.scalars(select(Module).where(Module.course_id == course.id).order_by(Module.position))
+        select(Course.slug, Course.title, Course.description, Module.id, Module.title,
+               Page.slug, Page.title, Page.summary)
+        .select_from(Course)
+        .outerjoin(Module, Module.course_id == Course.id)
+        .outerjoin(Page, Page.module_id == Module.id)
+        .where(Course.slug == slug)
+        .order_by(Module.position, Page.position)
+    ).all()  # fmt: skip
+    if not rows:
+        return None
+    modules: dict[int, ModuleOutline] = {}
+    for _, _, _, module_id, module_title, page_slug, page_title, summary in rows:
+        if module_id is None:
+            continue
+        module = modules.setdefault(module_id, ModuleOutline(module_title, []))
+        if page_slug is not None:
+            module.pages.append(PageLink(page_slug, page_title, summary))
+    course_slug, title, description = rows[0][:3]
     return CourseOutline(
-        slug=course.slug,
-        title=course.title,
-        description=course.description,
-        modules=[ModuleOutline(m.title, by_module.get(m.id, [])) for m in modules],
+        slug=course_slug, title=title, description=description, modules=list(modules.values())
     )
 
 

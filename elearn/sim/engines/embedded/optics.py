@@ -266,10 +266,10 @@ class Guide(Component):
         weight = np.ones(len(s))
         keep = np.ones(len(s), dtype=bool)
         for n, q in ((nx, qx), (ny, qy)):
-            refl = std_reflectivity(q, p["R0"], p["Qc"], p["alpha"], p["m"], p["W"])
-            bounced = n > 0
-            weight *= np.where(bounced, refl**n, 1.0)
-            keep &= ~bounced | (refl > 0)
+            bounced = np.flatnonzero(n > 0)  # most rays of a short guide never touch a mirror
+            refl = std_reflectivity(q[bounced], p["R0"], p["Qc"], p["alpha"], p["m"], p["W"])
+            weight[bounced] *= refl ** n[bounced]
+            keep[bounced] &= refl > 0
         t_f = np.maximum(tx, ty)
         moved = t_f > 0
         s.x = np.where(moved, self._fold(ux, np.abs(s.vx) * t_f, 2 * half_w, s.vx >= 0, half_w), s.x)

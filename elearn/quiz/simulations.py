@@ -10,6 +10,7 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from elearn.config import Settings
 from elearn.db import db
 from elearn.db.types import utcnow
 from elearn.grades import publish_grade
@@ -33,9 +34,9 @@ class QueuedSimulationRunner:
         )
 
 
-def on_simulation_finished(sender: object, session: Session, key: str) -> None:
+def on_simulation_finished(sender: object, session: Session, settings: Settings, key: str) -> None:
     """A simulation finished: keep students' own runs, then grade attempts waiting for it."""
-    if record_finished_student_runs(session, current_app.config["ELEARN_SETTINGS"], key):
+    if record_finished_student_runs(session, settings, key):
         session.commit()
     grade_waiting_attempts(session)
 

@@ -38,7 +38,8 @@ from elearn.sim.models import RunStatus, SimulationRun
 from elearn.sim.parameters import Ranges, validate_parameters
 
 log = logging.getLogger(__name__)
-simulation_finished = Namespace().signal("simulation-finished")  # sent with session=, key= after DONE
+# sent with session=, settings=, key= when a run is DONE
+simulation_finished = Namespace().signal("simulation-finished")
 INSTRUMENT_FILE = re.compile(r"^[A-Za-z0-9_-]+\.instr$")
 ACTIVE = (RunStatus.QUEUED, RunStatus.RUNNING)
 NCOUNT_FACTOR = {Role.STUDENT: 1, Role.TEACHER: 10, Role.ADMIN: 100}
@@ -288,7 +289,7 @@ def execute(session: Session, settings: Settings, key: str) -> None:
         shutil.rmtree(partial, ignore_errors=True)
     _set(session, key, ACTIVE, status=RunStatus.DONE, progress=1.0, finished_at=utcnow(),
          elapsed_s=result.elapsed_s, summary=monitor_summary(result.monitors))  # fmt: skip
-    simulation_finished.send("elearn.sim", session=session, key=key)
+    simulation_finished.send("elearn.sim", session=session, settings=settings, key=key)
 
 
 def monitor_summary(monitors: list[MonitorData]) -> list[dict[str, Any]]:

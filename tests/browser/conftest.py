@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,6 +44,30 @@ class LiveServer:
         return result.stdout
 
 
+@contextmanager
+def running_server(command: list[str], port: int, env: dict[str, str] | None, log: Path) -> Iterator[str]:
+    """Start a web server process, wait until it answers, yield its URL, stop it afterwards."""
+    with log.open("w") as output:
+        process = subprocess.Popen(command, env=env, stdout=output, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if requests.get(url, timeout=1).status_code == 200:
+                break
+        except requests.ConnectionError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            pytest.fail(f"{' '.join(command[1:])} did not start:\n{log.read_text()}")
+        time.sleep(0.2)
+    try:
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """``elearn serve`` on a free port with its own instance folder and the mini course."""
@@ -54,41 +79,22 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     }
     env.pop("ELEARN_DATABASE_URL", None)
     log = Path(env["ELEARN_INSTANCE_PATH"]).parent / "serve.log"
-    with log.open("w") as output:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "elearn", "serve", "--port", str(port)],
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
+    command = [sys.executable, "-m", "elearn", "serve", "--port", str(port)]
+    with running_server(command, port, env, log) as url:
+        server = LiveServer(url, env)
+        server.elearn(
+            "users",
+            "create",
+            "--email",
+            TEACHER[0],
+            "--name",
+            "Tess Teacher",
+            "--role",
+            "teacher",
+            "--password",
+            TEACHER[1],
         )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if requests.get(url, timeout=1).status_code == 200:
-                break
-        except requests.ConnectionError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            pytest.fail(f"elearn serve did not start:\n{log.read_text()}")
-        time.sleep(0.2)
-    server = LiveServer(url, env)
-    server.elearn(
-        "users",
-        "create",
-        "--email",
-        TEACHER[0],
-        "--name",
-        "Tess Teacher",
-        "--role",
-        "teacher",
-        "--password",
-        TEACHER[1],
-    )
-    yield server
-    process.terminate()
-    process.wait(timeout=30)
+        yield server
 
 
 @pytest.fixture

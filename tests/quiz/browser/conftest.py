@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import requests
 
-from tests.browser.conftest import _free_port
+from tests.browser.conftest import _free_port, running_server
 
 SERVER = Path(__file__).parent / "live_quiz_server.py"
 
@@ -27,27 +24,8 @@ def quiz_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     port = _free_port()
     instance = tmp_path_factory.mktemp("quiz-live") / "instance"
     log = instance.parent / "serve.log"
-    with log.open("w") as output:
-        process = subprocess.Popen(
-            [sys.executable, str(SERVER), str(port), str(instance)],
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if requests.get(url, timeout=1).status_code == 200:
-                break
-        except requests.ConnectionError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            pytest.fail(f"the quiz server did not start:\n{log.read_text()}")
-        time.sleep(0.2)
-    yield url
-    process.terminate()
-    process.wait(timeout=30)
+    with running_server([sys.executable, str(SERVER), str(port), str(instance)], port, None, log) as url:
+        yield url
 
 
 @pytest.fixture

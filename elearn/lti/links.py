@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from elearn.activities import Activity, find_activity
+from elearn.auth.models import Role, User
 from elearn.grades import ActivityRef
 from elearn.lti import claims as c
+from elearn.lti.accounts import lti_user
 from elearn.lti.models import GradeTarget, LtiContext
 
 
@@ -92,3 +95,29 @@ def record_grade_target(
     row.platform_user_id = endpoint.platform_user_id  # a 1.1 sourcedid can change between launches
     session.flush()
     return row
+
+
+def admit(
+    session: Session,
+    *,
+    issuer: str,
+    subject: str,
+    name: str,
+    email: str | None,
+    roles: Iterable[str],
+    custom: dict[str, str],
+    context: LtiContext | None,
+    endpoint: GradeEndpoint | None,
+) -> tuple[User, Activity | None]:
+    """The account and activity of a launch (1.3 or 1.1), the same way for both versions.
+
+    The platform course learns our course from its first activity; a student's grade for a graded
+    activity goes to ``endpoint``. Teachers' launches record no grade target: they are not graded.
+    """
+    user = lti_user(session, issuer=issuer, subject=subject, name=name, email=email, roles=roles)
+    activity = launched_activity(session, custom)
+    if context is not None and activity is not None and not context.course_slug:
+        context.course_slug = activity.course_slug
+    if activity and activity.max_score is not None and endpoint and user.role == Role.STUDENT:
+        record_grade_target(session, user.id, activity, endpoint)
+    return user, activity

@@ -30,17 +30,11 @@ from elearn.db import db
 from elearn.db.types import utcnow
 from elearn.lti import claims as c
 from elearn.lti import keys, lti11
-from elearn.lti.accounts import lti_user
 from elearn.lti.deep_linking import deep_linking_response, picker
 from elearn.lti.embedding import origin, with_frame_ancestors
 from elearn.lti.errors import LtiError
 from elearn.lti.launch import LaunchMessage, begin_login, validate_launch
-from elearn.lti.links import (
-    GradeEndpoint,
-    launched_activity,
-    link_context,
-    record_grade_target,
-)
+from elearn.lti.links import GradeEndpoint, admit, link_context
 from elearn.lti.models import LtiContext, Platform
 from elearn.lti.nonces import use_nonce
 from elearn.lti.registration import ToolUrls, register_dynamically, tool_configuration
@@ -125,25 +119,12 @@ def launch() -> Response | tuple[str, int] | str:
             )
         if message.message_type == c.DEEP_LINKING_REQUEST:
             return _deep_linking(platform, message, context.course_slug if context else None)
-        user = lti_user(
-            session,
-            issuer=message.issuer,
-            subject=message.subject,
-            name=message.name,
-            email=message.email,
-            roles=message.roles,
-        )
-        activity = launched_activity(session, message.custom)
-        if context is not None and activity is not None and not context.course_slug:
-            context.course_slug = activity.course_slug
-        if (
-            activity
-            and activity.max_score is not None
-            and message.lineitem_url
-            and user.role == Role.STUDENT
-        ):
+        endpoint = None
+        if message.lineitem_url:
             endpoint = GradeEndpoint(message.lineitem_url, message.subject, platform_id=platform.id)
-            record_grade_target(session, user.id, activity, endpoint)
+        user, activity = admit(session, issuer=message.issuer, subject=message.subject, name=message.name,
+                               email=message.email, roles=message.roles, custom=message.custom,
+                               context=context, endpoint=endpoint)  # fmt: skip
         destination = _destination(activity.path if activity else None, context)
         session.commit()
     except LtiError as error:
@@ -230,34 +211,16 @@ def launch_lti11() -> Response | tuple[str, int] | str:
         message = lti11.validate_launch(
             session, request.url, list(request.form.items(multi=True)), now
         )
-        user = lti_user(
-            session,
-            issuer=message.issuer,
-            subject=message.user_id,
-            name=message.name,
-            email=message.email,
-            roles=message.roles,
-        )
-        activity = launched_activity(session, message.custom)
         context = None
         if message.context_id:
-            context = link_context(
-                session,
-                issuer=message.issuer,
-                context_id=message.context_id,
-                title=message.context_title,
-                course_slug=activity.course_slug if activity else None,
-            )
-        if (
-            activity
-            and activity.max_score is not None
-            and message.outcome_url
-            and message.sourcedid
-        ):
-            endpoint = GradeEndpoint(
-                message.outcome_url, message.sourcedid, consumer_id=message.consumer_id
-            )
-            record_grade_target(session, user.id, activity, endpoint)
+            context = link_context(session, issuer=message.issuer, context_id=message.context_id,
+                                   title=message.context_title)  # fmt: skip
+        endpoint = None
+        if message.outcome_url and message.sourcedid:
+            endpoint = GradeEndpoint(message.outcome_url, message.sourcedid, consumer_id=message.consumer_id)
+        user, activity = admit(session, issuer=message.issuer, subject=message.user_id, name=message.name,
+                               email=message.email, roles=message.roles, custom=message.custom,
+                               context=context, endpoint=endpoint)  # fmt: skip
         destination = _destination(activity.path if activity else None, context)
         session.commit()
     except LtiError as error:

@@ -27,8 +27,9 @@ from elearn.db import db
 from elearn.sim.content import course_ranges
 from elearn.sim.instrument import InstrumentError
 from elearn.sim.mccode_reader import read_output
-from elearn.sim.models import SimulationRun
+from elearn.sim.models import RunStatus, SimulationRun
 from elearn.sim.parameters import Ranges
+from elearn.sim.plotdata import comparison, monitor_data
 from elearn.sim.plots import SCALES, cached_png
 from elearn.sim.runs import (
     SimulationError,
@@ -127,12 +128,18 @@ def start(file: str, course_slug: str | None = None) -> Response:
         )
     except (SimulationError, InstrumentError) as error:
         session.rollback()
-        flash(str(error).split(": ", 1)[-1] if isinstance(error, InstrumentError) else str(error), "error")
+        message = str(error).split(": ", 1)[-1] if isinstance(error, InstrumentError) else str(error)
+        if _wants_json():
+            return jsonify(error=message), 400  # type: ignore[return-value]
+        flash(message, "error")
         return redirect(url_for("sim.instrument", file=file, course_slug=course_slug, **values))  # type: ignore[return-value]
     priority = queue_priority(session, run)
     session.commit()
     if needs_job:
         enqueue_run(run.cache_key, priority)
+    if _wants_json():
+        session.refresh(run)  # the job may have finished already (immediate queue, cache)
+        return jsonify(run_started(run))
     return redirect(url_for("sim.run", run_id=run.id))  # type: ignore[return-value]
 
 
@@ -140,7 +147,7 @@ def start(file: str, course_slug: str | None = None) -> Response:
 @requires(Role.STUDENT)
 def run(run_id: int) -> str:
     run = _visible_run(run_id)
-    return render_template("sim/run.html", run=run, scales=SCALES)
+    return render_template("sim/run.html", run=run, scales=SCALES, others=_comparable_runs(run))
 
 
 @blueprint.route("/sim/runs/<int:run_id>/status")
@@ -206,3 +213,80 @@ def download(run_id: int) -> Response:
                 archive.write(path, f"{stem}/{path.name}")
     return Response(buffer.getvalue(), mimetype="application/zip",
                     headers={"Content-Disposition": f'attachment; filename="{stem}.zip"'})  # fmt: skip
+
+
+def _wants_json() -> bool:
+    """The inline widget's fetch() asks for JSON; a plain form post gets a redirect."""
+    return request.accept_mimetypes.best == "application/json"
+
+
+def run_started(run: SimulationRun) -> dict[str, object]:
+    """What the inline widget needs to follow a run: its page, status and plot data URLs."""
+    return {"run_id": run.id, "status": run.status.value,
+            "run_url": url_for("sim.run", run_id=run.id), "status_url": url_for("sim.status", run_id=run.id),
+            "data_url": url_for("sim.monitor_json", run_id=run.id, monitor="MONITOR"),
+            "monitors": [m["name"] for m in run.summary or []]}  # fmt: skip
+
+
+def _monitor(folder, name: str):  # type: ignore[no-untyped-def]
+    found = next((m for m in read_output(folder) if m.component == name), None)
+    if found is None:
+        abort(404, f"No monitor {name!r} in this run.")
+    return found
+
+
+@blueprint.route("/sim/runs/<int:run_id>/data/<monitor>.json")
+@requires(Role.STUDENT)
+def monitor_json(run_id: int, monitor: str) -> Response:
+    """One monitor's bins, errors and counts for the interactive plot (see plotdata.py)."""
+    run, folder = _done_run_folder(run_id)
+    response = jsonify(monitor_data(_monitor(folder, monitor), f"run #{run.id}"))
+    response.headers["Cache-Control"] = "private, max-age=86400"
+    return response
+
+
+def _comparable_runs(run: SimulationRun, limit: int = 20) -> list[SimulationRun]:
+    """The user's other finished runs of the same instrument (for "compare with…")."""
+    if run.status != RunStatus.DONE:
+        return []
+    return [other for other in _recent_runs(run.instrument, limit)
+            if other.id != run.id and other.status == RunStatus.DONE]  # fmt: skip
+
+
+def _compared_runs() -> list[SimulationRun]:
+    """The runs named by ?runs=3,7 (or repeated ?run=), each visible to the user (404 otherwise)."""
+    texts = ",".join(request.args.getlist("runs") + request.args.getlist("run")).split(",")
+    try:
+        ids = list(dict.fromkeys(int(text) for text in texts if text.strip()))
+    except ValueError:
+        abort(400, "runs must be run numbers separated by commas, e.g. ?runs=3,7")
+    if not 2 <= len(ids) <= 6:
+        abort(400, "Choose between two and six runs to compare.")
+    runs = [_visible_run(run_id) for run_id in ids]
+    instruments = sorted({run.instrument for run in runs})
+    if len(instruments) > 1:
+        abort(400, f"Only runs of one instrument can be compared, not {' and '.join(instruments)}.")
+    unfinished = [f"#{run.id}" for run in runs if run.status != RunStatus.DONE]
+    if unfinished:
+        abort(400, f"Run {', '.join(unfinished)} has no results to compare (yet).")
+    return runs
+
+
+@blueprint.route("/sim/compare")
+@requires(Role.STUDENT)
+def compare() -> str:
+    runs = _compared_runs()
+    monitors = [m["name"] for m in runs[0].summary or []]
+    return render_template("sim/compare.html", runs=runs, monitors=monitors,
+                           runs_arg=",".join(str(run.id) for run in runs))  # fmt: skip
+
+
+@blueprint.route("/sim/compare/data/<monitor>.json")
+@requires(Role.STUDENT)
+def compare_json(monitor: str) -> Response:
+    """The runs' monitor as overlaid series, with the second minus the first and their ratio."""
+    labelled = []
+    for run in _compared_runs():
+        _, folder = _done_run_folder(run.id)
+        labelled.append((f"run #{run.id}", _monitor(folder, monitor)))
+    return jsonify(comparison(labelled))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -37,8 +38,18 @@ def _transforms(model: Model) -> list[tuple[np.ndarray, np.ndarray]]:
     return out
 
 
-def trace_chunk(model: Model, n: int, rng: np.random.Generator, transforms) -> None:
-    """Send n rays through every component; monitors keep their sums."""
+Observer = Callable[[int, NeutronState, NeutronState], None]
+
+
+def trace_chunk(
+    model: Model, n: int, rng: np.random.Generator, transforms, observe: Observer | None = None
+) -> None:
+    """Send n rays through every component; monitors keep their sums.
+
+    observe(index, before, after), if given, sees each component's rays in its local frame
+    before (a copy) and after its trace: the layout view records ray paths with it. Runs
+    pass None and pay nothing for it.
+    """
     s = NeutronState.empty(n)
     s.p = np.ones(n)
     # rays that divide by zero (vz = 0, missed shapes) are masked out by the components
@@ -52,7 +63,12 @@ def trace_chunk(model: Model, n: int, rng: np.random.Generator, transforms) -> N
                     *(np.repeat(getattr(s, f), split) for f in ("x", "y", "z", "vx", "vy", "vz", "t", "p"))
                 )
                 s.p = s.p / split
-            s = comp.trace(s, rng)
+            if observe is None:
+                s = comp.trace(s, rng)
+            else:
+                before = s.copy()
+                s = comp.trace(s, rng)
+                observe(comp.index, before, s)
 
 
 def run_model(
@@ -82,6 +98,17 @@ def run_model(
         if not comp.p.get("nowritefile"):
             monitors.extend(comp.monitors(ncount))
     return monitors
+
+
+def trace_each(
+    model: Model, rays: range, seed: int, observe: Callable[[int, int, NeutronState, NeutronState], None]
+) -> None:
+    """Trace the rays k in ``rays`` one at a time (ray k seeded by (seed, k)), so observe(k, index,
+    before, after) can follow each ray through the components; for pictures, not for statistics."""
+    transforms = _transforms(model)
+    for k in rays:
+        rng = np.random.default_rng([seed, k])
+        trace_chunk(model, 1, rng, transforms, partial(observe, k))
 
 
 def run(

@@ -16,7 +16,12 @@ def test_edit_run_and_submit_a_notebook_exercise(page) -> None:
     page.wait_for_url("**/submissions/*")
     frame = page.frame_locator("iframe.nb-result")
     frame.locator("text=square of 12 is 144").wait_for(timeout=60_000)
-    page.goto("/courses/mini/notebooks/squares")
+    back = page.get_by_role("link", name="Back to the exercise")
+    # scrolled first as a reader does: Playwright's own scroll-and-click beside the out-of-process
+    # sandboxed iframe dispatched the click nowhere (no click event reached the page)
+    back.scroll_into_view_if_needed()
+    back.click()
+    page.wait_for_url("**/notebooks/squares")
     assert "return x * x" in page.get_by_label("Your code (square)").input_value()  # kept as the draft
     page.get_by_role("button", name="Submit for grading").click()
     page.wait_for_selector("text=Score:", timeout=60_000)

@@ -21,7 +21,7 @@ from elearn.quiz.choice import ChoiceQuestion
 from elearn.quiz.content import QuizSpec
 from elearn.quiz.grading import grade_response, quiz_grade
 from elearn.quiz.models import Attempt, AttemptState, Quiz, Response
-from elearn.quiz.randomise import attempt_seed, draw_values
+from elearn.quiz.randomise import SHARED_DRAW, attempt_seed, draw_seed, draw_values
 
 GRACE = timedelta(seconds=30)  # answers posted this long after the deadline still count
 MAX_ANSWER_CHARS = 2000
@@ -92,7 +92,7 @@ def start_attempt(session: Session, quiz: Quiz, user_id: int, now: datetime) -> 
         max_score=spec.max_score,
         state=AttemptState.IN_PROGRESS,
     )
-    attempt.responses = _draw_responses(spec, seed)
+    attempt.responses = _draw_responses(spec, seed, f"{quiz.course.slug}/{quiz.slug}")
     try:
         with session.begin_nested():
             session.add(attempt)
@@ -101,7 +101,11 @@ def start_attempt(session: Session, quiz: Quiz, user_id: int, now: datetime) -> 
     return attempt
 
 
-def _draw_responses(spec: QuizSpec, seed: int) -> list[Response]:
+def _draw_responses(spec: QuizSpec, seed: int, quiz_key: str) -> list[Response]:
+    """The attempt's questions with their values; order and option shuffles stay per attempt,
+    values come from the variant's seed when the quiz has a pool."""
+    values_seed = draw_seed(quiz_key, seed, spec.settings.variants)
+    shared = draw_values(spec.shared, values_seed, SHARED_DRAW)
     order = list(range(len(spec.questions)))
     if spec.settings.shuffle_questions:
         import random
@@ -117,7 +121,7 @@ def _draw_responses(spec: QuizSpec, seed: int) -> list[Response]:
             Response(
                 question_id=question.id,
                 position=position,
-                values=draw_values(question.parameters, seed, question.id),
+                values=draw_values(question.parameters, values_seed, question.id, shared),
                 extra=extra,
                 answer={},
                 max_score=question.points,
@@ -142,7 +146,7 @@ def save_answers(
     """
     if not is_open(attempt, now):
         raise QuizError("This attempt is closed; answers can no longer be changed.")
-    spec = version_spec(attempt.version)
+    spec = grading_spec(attempt)
     saved = 0
     for response in attempt.responses:
         if response.question_id not in answers:
@@ -195,7 +199,7 @@ def finish_attempt(
         session.refresh(attempt)
         return False
     attempt.state, attempt.finished_at = AttemptState.FINISHED, end
-    spec = version_spec(attempt.version)
+    spec = grading_spec(attempt)
     for response in attempt.responses:
         grade_response(spec, response)
     attempt.score = round(sum(r.score or 0.0 for r in attempt.responses), 6)
@@ -207,7 +211,7 @@ def regrade_pending(session: Session, attempt: Attempt) -> bool:
     and update its score; True if anything changed (then commit and ``announce_grade``)."""
     if attempt.state != AttemptState.FINISHED:
         return False
-    spec = version_spec(attempt.version)
+    spec = grading_spec(attempt)
     pending = [r for r in attempt.responses if r.fraction is None]
     for response in pending:
         grade_response(spec, response)
@@ -237,7 +241,7 @@ def close_overdue_attempts(session: Session, now: datetime) -> list[Attempt]:
 
 def grade_event(session: Session, attempt: Attempt) -> GradeEvent | None:
     """The student's quiz grade after the grading method, caused by ``attempt``."""
-    spec = version_spec(attempt.version)
+    spec = grading_spec(attempt)
     finished = [
         a
         for a in attempts_of(session, attempt.quiz, attempt.user_id)
@@ -277,4 +281,10 @@ def announce_grade(session: Session, attempt: Attempt) -> None:
 
 
 def spec_of(attempt: Attempt) -> QuizSpec:
+    """The quiz as the student saw it (texts, options, order)."""
     return version_spec(attempt.version)
+
+
+def grading_spec(attempt: Attempt) -> QuizSpec:
+    """The rules the attempt is graded with: its own version's, or a newer one's after a regrade."""
+    return version_spec(attempt.graded_version or attempt.version)

@@ -14,7 +14,7 @@ from typing import Any
 from elearn.courses.content import SLUG, ContentProblem
 from elearn.quiz.formulas import FormulaError
 from elearn.quiz.question_types import question_type, type_names
-from elearn.quiz.randomise import typical_values
+from elearn.quiz.randomise import ParameterSpec, Shared, typical_values
 from elearn.quiz.spec import (
     QUESTION_ID,
     Question,
@@ -40,7 +40,10 @@ QUIZ_KEYS = {
     "show_correct_answers",
     "shuffle_questions",
     "questions",
+    "random",
+    "variants",
 }
+MAX_VARIANTS = 500
 COMMON_KEYS = {"id", "type", "text", "points", "parameters", "feedback"}
 
 
@@ -52,6 +55,7 @@ class QuizSettings:
     feedback: str = "deferred"  # immediate: after each answer is saved; deferred: after finishing
     show_correct_answers: bool = True  # in the review, after the attempt is finished
     shuffle_questions: bool = False
+    variants: int = 0  # 0: every attempt draws its own values; N: a pool of N value sets
 
 
 @dataclass
@@ -62,6 +66,7 @@ class QuizSpec:
     module: str  # module title it belongs to ("" for none)
     settings: QuizSettings
     questions: list[Question] = field(default_factory=list)
+    shared: dict[str, ParameterSpec] = field(default_factory=dict)  # the ``random:`` block
 
     @property
     def max_score(self) -> float:
@@ -105,10 +110,17 @@ def read_quiz_text(
         module=read_text(raw, "module", reader, required=False),
         settings=_settings(raw, reader),
     )
+    spec.shared = read_parameters(raw.get("random"), raw.line_of("random"), reader, block="random")
+    shared_lines = {name: raw["random"].line_of(name) for name in spec.shared}
+    try:
+        typical_values(spec.shared)
+    except FormulaError as error:
+        reader.problem(raw.line_of("random"), f"random: {error}")
     items = as_list(raw.get("questions"), raw.line_of("questions"), reader, "questions")
     seen: set[str] = set()
     for index, item in enumerate(items or []):
-        question = _question(item, items.line_of(index) if items else 1, reader, renderer)
+        line = items.line_of(index) if items else 1
+        question = _question(item, line, reader, renderer, spec.shared, shared_lines)
         if question is None:
             continue
         if question.id in seen:
@@ -116,6 +128,12 @@ def read_quiz_text(
             continue
         seen.add(question.id)
         spec.questions.append(question)
+    from elearn.quiz.pool import pool_problem
+
+    for question in spec.questions:
+        message = pool_problem(question, spec.settings.variants)
+        if message:
+            reader.problem(question.line, f"question {question.id}: {message}")
     return spec, reader.problems
 
 
@@ -139,6 +157,17 @@ def _settings(raw: LineDict, reader: Reader) -> QuizSettings:
         if chosen[key] not in allowed:
             reader.problem(raw.line_of(key), f"{key}: expected one of {', '.join(allowed)}")
             chosen[key] = allowed[0]
+    variants = raw.get("variants", 0)
+    if (
+        isinstance(variants, bool)
+        or not isinstance(variants, int)
+        or not 0 <= variants <= MAX_VARIANTS
+    ):
+        reader.problem(
+            raw.line_of("variants"),
+            f"variants: expected a whole number of value sets from 1 to {MAX_VARIANTS}",
+        )
+        variants = 0
     flags = {}
     for key in ("show_correct_answers", "shuffle_questions"):
         flags[key] = raw.get(key, QuizSettings.__dataclass_fields__[key].default)
@@ -151,11 +180,17 @@ def _settings(raw: LineDict, reader: Reader) -> QuizSettings:
         chosen["grading"],
         chosen["feedback"],
         **flags,
+        variants=variants,
     )
 
 
 def _question(
-    item: Any, line: int, reader: Reader, renderer: TextRenderer | None
+    item: Any,
+    line: int,
+    reader: Reader,
+    renderer: TextRenderer | None,
+    shared: dict[str, ParameterSpec],
+    shared_lines: dict[str, int],
 ) -> Question | None:
     if not isinstance(item, LineDict):
         reader.problem(line, "question: expected a mapping with id, type and text")
@@ -173,7 +208,8 @@ def _question(
     if isinstance(points, bool) or not isinstance(points, int | float) or points <= 0:
         reader.problem(item.line_of("points"), "points: expected a positive number")
         points = 1
-    parameters = read_parameters(item.get("parameters"), item.line_of("parameters"), reader)
+    own = read_parameters(item.get("parameters"), item.line_of("parameters"), reader, shared_lines)
+    parameters = {**{name: Shared(spec) for name, spec in shared.items()}, **own}
     base = Question(
         question_id,
         kind.name,

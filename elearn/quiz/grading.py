@@ -27,22 +27,38 @@ class QuestionVariant:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def grade_response(spec: QuizSpec, response: Response) -> Grade:
-    """Grade ``response`` in place: fraction, score and feedback."""
+def grade_response(spec: QuizSpec, response: Response, run_references: bool = True) -> Grade:
+    """Grade ``response`` in place: fraction, score and feedback; a teacher's override stays the
+    score. A question the grading version no longer has keeps its grade (see regrade.py).
+    ``run_references`` False: a missing simulation reference stays pending (nothing is queued)."""
     question = spec.question(response.question_id)
-    if question is None:  # cannot happen: versions are immutable
-        return Grade(0.0)
+    if question is None:
+        return Grade(response.fraction, tuple(response.feedback or ()))
     kind = question_type(question.type)
     assert kind is not None
-    if isinstance(question, SimulationQuestion) and "reference" not in response.extra:
+    if (
+        isinstance(question, SimulationQuestion)
+        and run_references
+        and "reference" not in response.extra
+    ):
         _add_reference(question, response)
     grade = kind.grade(
         question, QuestionVariant(response.values, response.extra), response.answer or {}
     )
     response.fraction = grade.fraction
+    response.max_score = question.points
     response.score = None if grade.fraction is None else round(grade.fraction * question.points, 6)
+    if response.override_score is not None:
+        response.score = response.override_score
     response.feedback = [text for text in grade.feedback if text]
     return grade
+
+
+def reference_key(question: SimulationQuestion, parameters: dict[str, float]) -> str:
+    """What a stored reference measurement depends on: a regrade re-measures when it changes."""
+    return repr((question.instrument, sorted(parameters.items()), question.ncount, question.monitor,
+                 question.quantity, question.reduce, question.axis.text if question.axis else None,
+                 question.smooth, question.x_power))  # fmt: skip
 
 
 def correct_answer(question: Question, response: Response) -> str:
@@ -79,6 +95,7 @@ def _add_reference(question: SimulationQuestion, response: Response) -> None:
         **response.extra,
         "reference": {"value": measured.value, "error": measured.error},
         "reference_parameters": parameters,
+        "reference_key": reference_key(question, parameters),
     }
 
 

@@ -82,9 +82,14 @@ class Attempt(Base):
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     score: Mapped[float | None] = mapped_column(Float)  # None until finished (or pending)
     max_score: Mapped[float] = mapped_column(Float)
+    # set by a regrade: the (newer) version whose grading rules apply; None: its own version's
+    graded_version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("quiz_versions.id", ondelete="RESTRICT")
+    )
 
     quiz: Mapped[Quiz] = relationship()
-    version: Mapped[QuizVersion] = relationship()
+    version: Mapped[QuizVersion] = relationship(foreign_keys=[version_id])
+    graded_version: Mapped[QuizVersion | None] = relationship(foreign_keys=[graded_version_id])
     responses: Mapped[list[Response]] = relationship(
         back_populates="attempt", order_by="Response.position", cascade="all, delete-orphan"
     )
@@ -114,5 +119,28 @@ class Response(Base):
     score: Mapped[float | None] = mapped_column(Float)
     max_score: Mapped[float] = mapped_column(Float)
     feedback: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # a teacher's score for this question (0..max_score), replacing the automatic one
+    override_score: Mapped[float | None] = mapped_column(Float)
+    override_comment: Mapped[str | None] = mapped_column(Text)
 
     attempt: Mapped[Attempt] = relationship(back_populates="responses")
+
+
+class ScoreChange(Base):
+    """History of a changed score, never deleted: a regrade (per question and the attempt's
+    total, ``question_id`` None), a teacher's override or its removal."""
+
+    __tablename__ = "quiz_score_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(
+        ForeignKey("quiz_attempts.id", ondelete="CASCADE"), index=True
+    )
+    question_id: Mapped[str | None] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(16))  # regrade | override | clear-override
+    version_id: Mapped[int] = mapped_column(ForeignKey("quiz_versions.id", ondelete="RESTRICT"))
+    by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    old_score: Mapped[float | None] = mapped_column(Float)
+    new_score: Mapped[float | None] = mapped_column(Float)
+    comment: Mapped[str] = mapped_column(Text, default="")

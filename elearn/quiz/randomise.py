@@ -1,7 +1,10 @@
 """Per-student random parameters: drawn from the teacher's ranges, stable for an attempt.
 
 The attempt's seed comes from (quiz, student, attempt number), each question's from the attempt
-seed and the question id, so a reload, a restart or a regrade draws the same values.
+seed and the question id, so a reload, a restart or a regrade draws the same values. A quiz's
+shared ``random:`` block is drawn once per attempt and read by every question (``Shared``). With
+a variant pool (``variants: N``) draws use the seed of variant ``attempt seed % N`` instead, so
+at most N value sets (and reference simulations) exist for the whole class.
 """
 
 from __future__ import annotations
@@ -52,7 +55,15 @@ class Derived:
     formula: Formula
 
 
-ParameterSpec = RandomRange | RandomChoice | Derived | float
+@dataclass(frozen=True)
+class Shared:
+    """A quiz-level value (``random:``) seen by a question; drawn once per attempt."""
+
+    spec: RandomRange | RandomChoice | Derived | float
+
+
+ParameterSpec = RandomRange | RandomChoice | Derived | Shared | float
+SHARED_DRAW = "random:"  # the shared block's draw key (question ids cannot contain ':')
 
 
 def attempt_seed(quiz_key: str, user_id: int, attempt_number: int) -> int:
@@ -61,15 +72,31 @@ def attempt_seed(quiz_key: str, user_id: int, attempt_number: int) -> int:
     return int.from_bytes(digest[:7], "big") >> 3
 
 
+def variant_seed(quiz_key: str, variant: int) -> int:
+    """The seed of variant ``variant`` of a quiz's pool (53 bits, like an attempt's)."""
+    return attempt_seed(quiz_key, -1, variant)
+
+
+def draw_seed(quiz_key: str, seed: int, variants: int) -> int:
+    """The seed values are drawn from: the attempt's own, or its variant's (``seed % variants``)."""
+    return variant_seed(quiz_key, seed % variants) if variants else seed
+
+
 def draw_values(
-    parameters: dict[str, ParameterSpec], seed: int, question_id: str
+    parameters: dict[str, ParameterSpec],
+    seed: int,
+    question_id: str,
+    shared: dict[str, float] | None = None,
 ) -> dict[str, float]:
-    """The values of a question's parameters for one attempt, in the order written."""
+    """The values of a question's parameters for one attempt, in the order written; ``Shared``
+    ones are taken from ``shared`` (the attempt's draw of the quiz's ``random:`` block)."""
     digest = hashlib.sha256(f"{seed}|{question_id}".encode()).digest()
     rng = random.Random(int.from_bytes(digest[:8], "big"))
     values: dict[str, float] = {}
     for name, spec in parameters.items():
-        if isinstance(spec, Derived):
+        if isinstance(spec, Shared):
+            values[name] = (shared or {})[name]
+        elif isinstance(spec, Derived):
             values[name] = spec.formula(values)
         elif isinstance(spec, RandomRange | RandomChoice):
             values[name] = spec.draw(rng)
@@ -78,10 +105,25 @@ def draw_values(
     return values
 
 
+def value_count(spec: ParameterSpec) -> float:
+    """How many distinct values a drawn parameter can take (inf for a continuous range)."""
+    if isinstance(spec, Shared):
+        return value_count(spec.spec)
+    if isinstance(spec, RandomChoice):
+        return len(set(spec.choices))
+    if isinstance(spec, RandomRange):
+        if spec.step is None:
+            return math.inf if spec.high > spec.low else 1
+        return int(math.floor((spec.high - spec.low) / spec.step + 1e-9)) + 1
+    return 1
+
+
 def typical_values(parameters: dict[str, ParameterSpec]) -> dict[str, float]:
     """Mid-range values, used to check at import that every formula can be evaluated."""
     values: dict[str, float] = {}
     for name, spec in parameters.items():
+        if isinstance(spec, Shared):
+            spec = spec.spec
         if isinstance(spec, Derived):
             values[name] = spec.formula(values)
         elif isinstance(spec, RandomRange | RandomChoice):

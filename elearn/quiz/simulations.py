@@ -4,7 +4,6 @@ waiting for one are graded when it finishes (the request never runs a simulation
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
 
 from flask import current_app
 from sqlalchemy import select
@@ -13,9 +12,9 @@ from sqlalchemy.orm import Session
 from elearn.config import Settings
 from elearn.db import db
 from elearn.db.types import utcnow
-from elearn.grades import publish_grade
-from elearn.quiz.attempts import grade_event, regrade_pending
+from elearn.quiz.attempts import regrade_pending
 from elearn.quiz.models import Attempt, AttemptState, Response
+from elearn.quiz.regrade import publish_changed
 from elearn.quiz.sim_runner import set_simulation_runner
 from elearn.quiz.student_runs import record_finished_student_runs
 from elearn.sim.mccode_output import MonitorData
@@ -50,16 +49,8 @@ def grade_waiting_attempts(session: Session) -> None:
     ).all()
     changed = [attempt for attempt in waiting if regrade_pending(session, attempt)]
     session.commit()
-    now = utcnow()  # later than the pending grade announced at submission, so it supersedes it
-    for attempt in changed:
-        event = grade_event(session, attempt)
-        if event is not None:
-            # a new attempt_id: the passback sends one score per id, and this one is newer
-            publish_grade(
-                replace(
-                    event, graded_at=now, attempt_id=f"{event.attempt_id}/regraded-{now:%Y%m%dT%H%M%S.%f}"
-                )
-            )
+    # later than the pending grade announced at submission, so it supersedes it
+    publish_changed(session, changed, utcnow())
 
 
 set_simulation_runner(QueuedSimulationRunner())

@@ -145,23 +145,58 @@ def read_unit(raw: Any, line: int, reader: Reader) -> str:
         return ""
 
 
-def read_parameters(raw: Any, line: int, reader: Reader) -> dict[str, ParameterSpec]:
-    """``name: {min, max, step}``, ``{choices: [...]}``, a number or a formula (a string)."""
+def read_parameters(
+    raw: Any,
+    line: int,
+    reader: Reader,
+    outer: dict[str, int] | None = None,
+    block: str = "parameters",
+) -> dict[str, ParameterSpec]:
+    """``name: {min, max, step}``, ``{choices: [...]}``, a number or a formula (a string).
+
+    ``outer``: names defined around this block (the quiz's ``random:`` values, name -> line),
+    which formulas may use and which the block may not define again. A formula sees only the
+    names above it, so a cycle cannot be written; it is reported as such."""
     if raw is None:
         return {}
     if not isinstance(raw, LineDict):
-        reader.problem(line, "parameters: expected a mapping of name: range")
+        reader.problem(line, f"{block}: expected a mapping of name: range")
         return {}
+    outer = outer or {}
     parameters: dict[str, ParameterSpec] = {}
     for name, spec in raw.items():
         at = raw.line_of(name)
         if not IDENTIFIER.match(name):
             reader.problem(at, f"parameter {name!r}: names are letters, digits and _")
             continue
-        parsed = _read_parameter(name, spec, at, reader, set(parameters))
+        if name in outer:
+            reader.problem(
+                at,
+                f"parameter {name}: shadows the quiz's random value {name!r} (line {outer[name]}); "
+                "rename one of them (a question cannot redefine a shared value)",
+            )
+            continue
+        if isinstance(spec, str):
+            later = _names_below(spec, list(raw)[list(raw).index(name) :])
+            if later:
+                reader.problem(
+                    at,
+                    f"parameter {name}: uses {', '.join(later)} defined at or below it; values are "
+                    "computed top to bottom, so move it below them (a name cannot depend on itself)",
+                )
+                continue
+        parsed = _read_parameter(name, spec, at, reader, set(parameters) | set(outer))
         if parsed is not None:
             parameters[name] = parsed
     return parameters
+
+
+def _names_below(text: str, below: list[str]) -> list[str]:
+    try:
+        names = Formula(text).names
+    except FormulaError:
+        return []  # reported by read_formula
+    return [name for name in below if name in names]
 
 
 def _read_parameter(

@@ -349,13 +349,28 @@ def _label(axes, layout: Layout, vertical: int, span_z: float) -> None:  # type:
 def describe(layout: Layout) -> str:
     """Alternative text for the picture: what it shows, in words."""
     first, last = layout.components[0], layout.components[-1]
-    stopped = sum(ray.absorbed_by is not None for ray in layout.rays)
-    rays = f", with {len(layout.rays)} traced neutron paths ({stopped} absorbed on the way)"
+    if layout.rays:
+        stopped = sum(ray.absorbed_by is not None for ray in layout.rays)
+        rays = f"{len(layout.rays)} traced neutron paths ({stopped} absorbed on the way)"
+    else:
+        rays = f"up to {SHOWN} traced neutron paths"
     return (
         f"Top view (x against z) and side view (y against z) of the instrument {layout.instrument}: "
         f"{len(layout.components)} components from {first.name} at z = {first.position[2]:.3g} m "
-        f"to {last.name} at z = {last.position[2]:.3g} m{rays if layout.rays else ''}."
+        f"to {last.name} at z = {last.position[2]:.3g} m, drawn with their shapes, and {rays}."
     )
+
+
+def layout_summary(instrument: Instrument, params: dict) -> dict:
+    """The picture's text for the page: alt text, and each component's absolute position (m)
+    and orientation (ROTATED angles, deg), without tracing rays."""
+    layout = instrument_layout(instrument, params, nrays=0)
+    def tidy(values) -> str:  # 4 significant digits, no "-0"
+        return ", ".join(f"{float(v) + 0.0:.4g}" for v in np.round(values, 10))
+
+    rows = [{"name": c.name, "kind": c.kind, "position": tidy(c.position),
+             "angles": tidy(rotation_angles(c.rotation))} for c in layout.components]  # fmt: skip
+    return {"alt": describe(layout), "components": rows}
 
 
 def rotation_angles(rotation: np.ndarray) -> tuple[float, float, float]:

@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
+from elearn.auth.models import Role
+
 from .instrument import InstrumentError, parse_instrument
+from .runs import SimulationError, monitor_summary, parse_ncount
+from .scans import MAX_POINTS, ScanRange, find_scan, scan_tables
 from .simulate import simulate
 
 
 def _count(text: str) -> int:
+    """The web form's parser, so 1e6, 2.5e5 and 1E+06 mean the same everywhere."""
     try:
-        value = float(text)
-    except ValueError as exc:
-        raise click.BadParameter(f"{text!r} is not a number of rays") from exc
-    if value != int(value) or value < 1:
-        raise click.BadParameter(f"{text!r} is not a positive whole number of rays")
-    return int(value)
+        return parse_ncount(text)
+    except SimulationError as exc:
+        raise click.BadParameter(str(exc), param_hint="'-n'") from exc
 
 
 @click.group("sim")
@@ -54,10 +58,17 @@ def params_command(instrument: str) -> None:
 @click.option(
     "--engine", type=click.Choice(["auto", "mcstas", "embedded"]), default="auto", show_default=True
 )
+@click.option("-N", "--numpoints", "points", default=None, help="Scan points for a name=first,last range.")
 def run_command(
-    instrument: str, assignments: tuple[str, ...], ncount: str, seed: int | None, outdir: str, engine: str
+    instrument: str,
+    assignments: tuple[str, ...],
+    ncount: str,
+    seed: int | None,
+    outdir: str,
+    engine: str,
+    points: str | None,
 ) -> None:
-    """Run INSTRUMENT with name=value parameter ASSIGNMENTS."""
+    """Run INSTRUMENT with name=value parameter ASSIGNMENTS (name=first,last with -N scans, like mcrun)."""
     values = {}
     for item in assignments:
         name, sep, value = item.partition("=")
@@ -65,8 +76,12 @@ def run_command(
             raise click.BadParameter(f"{item!r} is not name=value", param_hint="ASSIGNMENTS")
         values[name.strip()] = value.strip()
     try:
+        scan = find_scan(parse_instrument(instrument), values, points, MAX_POINTS[Role.ADMIN])
+        if scan is not None:
+            _run_scan(instrument, scan, values, _count(ncount), seed, Path(outdir), engine)
+            return
         result = simulate(instrument, values, _count(ncount), seed, outdir, engine)
-    except InstrumentError as exc:
+    except (InstrumentError, SimulationError) as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(
         f"{result.engine} engine: {result.ncount} rays, seed {result.seed}, "
@@ -75,3 +90,22 @@ def run_command(
     for mon in result.monitors:
         i, e, n = mon.totals()
         click.echo(f"  {mon.component:<20} I={i:.6g} Err={e:.3g} N={n:.0f}")
+
+
+def _run_scan(
+    instrument: str, scan: ScanRange, values: dict[str, str], ncount: int, seed: int | None, outdir: Path,
+    engine: str,
+) -> None:  # fmt: skip
+    """Like mcrun: point i in outdir/i, the scan table in outdir/mccode.dat with outdir/mccode.sim."""
+    rows = []
+    for index, value in enumerate(scan.values()):
+        point = {**values, scan.parameter: str(value)}
+        result = simulate(instrument, point, ncount, seed, outdir / str(index), engine)
+        summary = monitor_summary(result.monitors)
+        rows.append((value, summary))
+        totals = "  ".join(f"{m['name']}: I={m['I']:.6g} Err={m['E']:.3g}" for m in summary)
+        click.echo(f"{index}: {scan.parameter}={value:g}  {totals}")
+    data, sim = scan_tables(scan, Path(instrument).name, ncount, rows, "mccode.dat")
+    (outdir / "mccode.dat").write_text(data)
+    (outdir / "mccode.sim").write_text(sim)
+    click.echo(f"{scan.points} points -> {outdir}/mccode.dat")

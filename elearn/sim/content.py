@@ -5,6 +5,7 @@ and the parameter ranges its teachers allow (students' runs in the course stay i
       - instrument: SANS_spheres.instr
         module: Structure and dynamics
         ranges: {R: [20, 500], lambda: [4, 10]}
+        cache: never   # optional: every run a fresh random seed, never a cached result
 """
 
 from __future__ import annotations
@@ -24,13 +25,14 @@ from elearn.sim.instrument import InstrumentError, parse_instrument
 from elearn.sim.models import CourseSimulation
 from elearn.sim.runs import INSTRUMENT_FILE
 
-ENTRY_KEYS = {"instrument", "module", "ranges"}
+ENTRY_KEYS = {"instrument", "module", "ranges", "cache"}
+CACHE_CHOICES = ("always", "never")  # never: every run a fresh random seed, no result reused
 
 
 def _entries(
     source: CourseSource, problems: list[ContentProblem]
-) -> list[tuple[str, str | None, dict[str, Any]]]:
-    """(instrument file, module title, ranges) for every valid entry."""
+) -> list[tuple[str, str | None, dict[str, Any], bool]]:
+    """(instrument file, module title, ranges, cache never) for every valid entry."""
     raw = source.sections.get("simulations") or []
     where = source.where("course.yaml")
     if not isinstance(raw, list):
@@ -68,7 +70,11 @@ def _entries(
         ranges = entry.get("ranges") or {}
         problems += [ContentProblem(where, line, f"simulation {name}: {message}")
                      for message in _range_problems(instrument, ranges)]  # fmt: skip
-        found.append((name, module, ranges))
+        cache = entry.get("cache", "always")
+        if cache not in CACHE_CHOICES:
+            message = f"simulation {name}: cache must be always or never, not {cache!r}"
+            problems.append(ContentProblem(where, line, message))
+        found.append((name, module, ranges, cache == "never"))
     return found
 
 
@@ -108,25 +114,31 @@ def load_simulations(session: Session, course: Course, source: CourseSource) -> 
         session.delete(old)
     session.flush()
     entries = _entries(source, [])
-    for position, (name, module, ranges) in enumerate(entries, start=1):
+    for position, (name, module, ranges, cache_never) in enumerate(entries, start=1):
         allowed = {key: [float(low), float(high)] for key, (low, high) in ranges.items()}
         module_id = modules.get(module) if module else None
-        row = CourseSimulation(course_id=course.id, instrument=name, position=position, module_id=module_id)
+        row = CourseSimulation(course_id=course.id, instrument=name, position=position, module_id=module_id,
+                               cache_never=cache_never)  # fmt: skip
         row.ranges = allowed
         session.add(row)
     session.flush()
     return [f"{course.slug}: {len(entries)} simulations"] if entries else []
 
 
-def course_ranges(
-    session: Session, course_slug: str, instrument: str
-) -> dict[str, tuple[float, float]] | None:
-    """The ranges a course allows for an instrument; None if the course does not use it."""
-    row = session.scalar(
+def course_simulation(session: Session, course_slug: str, instrument: str) -> CourseSimulation | None:
+    """A course's entry for an instrument; None if the course does not use it."""
+    return session.scalar(
         select(CourseSimulation)
         .join(Course)
         .where(Course.slug == course_slug, CourseSimulation.instrument == instrument)
     )
+
+
+def course_ranges(
+    session: Session, course_slug: str, instrument: str
+) -> dict[str, tuple[float, float]] | None:
+    """The ranges a course allows for an instrument; None if the course does not use it."""
+    row = course_simulation(session, course_slug, instrument)
     return None if row is None else {name: (low, high) for name, (low, high) in row.ranges.items()}
 
 

@@ -6,7 +6,18 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Enum, Float, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Enum,
+    Float,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from elearn.auth.models import User
@@ -50,6 +61,10 @@ class SimulationRun(Base):
         Enum(RunStatus, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e])
     )
     cached: Mapped[bool] = mapped_column(default=False)  # served from an earlier identical run
+    scan_id: Mapped[int | None] = mapped_column(
+        ForeignKey("simulation_scans.id", ondelete="CASCADE"), index=True
+    )  # a point of a parameter scan
+    scan_point: Mapped[int | None] = mapped_column()  # 0-based index of the point in its scan
     progress: Mapped[float] = mapped_column(Float, default=0.0)  # 0..1
     cancel_requested: Mapped[bool] = mapped_column(default=False)
     message: Mapped[str] = mapped_column(Text, default="")  # error or notice for the user
@@ -75,3 +90,26 @@ class CourseSimulation(Base):
     position: Mapped[int] = mapped_column(default=0)
     instrument: Mapped[str] = mapped_column(String(200))
     ranges: Mapped[dict[str, list[float]]] = mapped_column(JSON, default=dict)  # name -> [min, max]
+    # course.yaml ``cache: never``: every run gets a fresh random seed (the randomness is the lesson)
+    cache_never: Mapped[bool] = mapped_column(default=False, server_default=false())
+
+
+class SimulationScan(Base):
+    """A parameter scan (mcrun ``name=low,high -N points``): one run per point, linked by scan_id."""
+
+    __tablename__ = "simulation_scans"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    course_id: Mapped[int | None] = mapped_column(ForeignKey("courses.id", ondelete="SET NULL"))
+    instrument: Mapped[str] = mapped_column(String(200))
+    parameter: Mapped[str] = mapped_column(String(100))  # the scanned parameter
+    start: Mapped[float] = mapped_column(Float)  # first and last value, in the parameter's unit
+    stop: Mapped[float] = mapped_column(Float)
+    points: Mapped[int] = mapped_column()
+    ncount: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[User | None] = relationship()
+    course: Mapped[Course | None] = relationship()
+    runs: Mapped[list[SimulationRun]] = relationship(order_by="SimulationRun.scan_point", viewonly=True)

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from blinker import Namespace
-from sqlalchemy import func, select, update
+from sqlalchemy import case, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from elearn.auth.models import Role
@@ -106,8 +106,13 @@ def parse_ncount(text: str | int | float) -> int:
     except ValueError:
         raise SimulationError(f"{text!r} is not a number of neutrons (write e.g. 1e6)") from None
     if not math.isfinite(value) or value < 1 or value != int(value):
-        raise SimulationError(f"{text!r} is not a whole, positive number of neutrons")
+        raise SimulationError(f"{text!r} is not a whole, positive number of neutrons (a whole number: 1e6)")
     return int(value)
+
+
+def format_ncount(count: int) -> str:
+    """A neutron count as people write it: 1e+06, 2.5e+05, 12345 for small ones."""
+    return f"{count:.4g}" if count >= 1e5 else str(count)
 
 
 def ncount_cap(settings: Settings, role: Role) -> int:
@@ -137,6 +142,8 @@ def submit_run(
     seed: str | int | None = None,
     ranges: Ranges | None = None,
     course_id: int | None = None,
+    scan_id: int | None = None,
+    scan_point: int | None = None,
 ) -> tuple[SimulationRun, bool]:
     """Validate a request and record it; returns (run, needs_job). Nothing runs here."""
     instrument = load_instrument(settings, instrument_file)
@@ -157,10 +164,8 @@ def submit_run(
         if not 0 < seed_value < 2**31:
             raise SimulationError("The seed must be between 1 and 2147483647.")
     if role == Role.STUDENT and user_id is not None:
-        active = session.scalar(
-            select(func.count()).where(SimulationRun.user_id == user_id, SimulationRun.status.in_(ACTIVE))
-        )
-        if active and active >= settings.sim_max_active_runs:
+        active = active_requests(session, user_id, scan_id)
+        if active >= settings.sim_max_active_runs:
             raise SimulationError(
                 f"You already have {active} runs waiting or running; wait for one to finish or cancel it."
             )
@@ -178,13 +183,24 @@ def submit_run(
     run = SimulationRun(user_id=user_id, course_id=course_id, instrument=instrument_file,
                         instrument_hash=instrument.source_hash,
                         parameters=params, ncount=count, seed=seed_value, engine=engine_id, cache_key=key,
-                        status=RunStatus.QUEUED)  # fmt: skip
+                        status=RunStatus.QUEUED, scan_id=scan_id, scan_point=scan_point)  # fmt: skip
     session.add(run)
     if done is not None and (result_dir(settings, key) / "mccode.sim").exists():
         run.status, run.cached, run.progress = RunStatus.DONE, True, 1.0
         run.summary, run.elapsed_s, run.finished_at = done.summary, done.elapsed_s, utcnow()
     session.flush()
     return run, run.status == RunStatus.QUEUED and not joined
+
+
+def active_requests(session: Session, user_id: int, scan_id: int | None = None) -> int:
+    """A user's waiting or running requests; a scan counts as one, and ``scan_id`` itself not at all."""
+    request = case((SimulationRun.scan_id.is_(None), -SimulationRun.id), else_=SimulationRun.scan_id)
+    query = select(func.count(func.distinct(request))).where(
+        SimulationRun.user_id == user_id, SimulationRun.status.in_(ACTIVE)
+    )
+    if scan_id is not None:
+        query = query.where(or_(SimulationRun.scan_id.is_(None), SimulationRun.scan_id != scan_id))
+    return int(session.scalar(query) or 0)
 
 
 def reference_monitors(
@@ -293,15 +309,17 @@ def execute(session: Session, settings: Settings, key: str) -> None:
 
 
 def monitor_summary(monitors: list[MonitorData]) -> list[dict[str, Any]]:
-    """Per monitor: name, title, file, shape, total intensity I with error E, and N events."""
+    """Per monitor: name, title, file, shape, total intensity I with error E, and N events.
+
+    I, E and N are the monitor file's ``values:`` line (McStas's totals, what mcrun puts in a scan).
+    """
     summary = []
     for monitor in monitors:
-        errors = monitor.errors if monitor.errors is not None else monitor.intensity * 0
+        total, error, events = monitor.totals()
         summary.append({
             "name": monitor.component, "title": monitor.title, "file": monitor.filename,
             "shape": list(monitor.intensity.shape), "xlabel": monitor.xlabel, "ylabel": monitor.ylabel,
-            "I": float(monitor.intensity.sum()), "E": float(math.sqrt(float((errors**2).sum()))),
-            "N": float(monitor.counts.sum()),
+            "I": total, "E": error, "N": events,
         })  # fmt: skip
     return summary
 

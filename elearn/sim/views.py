@@ -18,22 +18,25 @@ from flask import (
     request,
     url_for,
 )
+from flask_wtf.csrf import generate_csrf
 from sqlalchemy import select
 
 from elearn.auth.access import public, requires
 from elearn.auth.models import Role
 from elearn.courses.models import Course
 from elearn.db import db
-from elearn.sim.content import course_ranges
-from elearn.sim.instrument import InstrumentError
+from elearn.sim.content import course_ranges, course_simulation
+from elearn.sim.instrument import Instrument, InstrumentError
+from elearn.sim.layout import cached_layout_png, layout_summary
 from elearn.sim.mccode_reader import read_output
-from elearn.sim.models import RunStatus, SimulationRun
-from elearn.sim.parameters import Ranges
+from elearn.sim.models import RunStatus, SimulationRun, SimulationScan
+from elearn.sim.parameters import Ranges, validate_parameters
 from elearn.sim.plotdata import comparison, monitor_data
 from elearn.sim.plots import SCALES, cached_png
 from elearn.sim.runs import (
     SimulationError,
     cancel_run,
+    format_ncount,
     instrument_catalog,
     load_instrument,
     ncount_cap,
@@ -41,10 +44,24 @@ from elearn.sim.runs import (
     result_dir,
     submit_run,
 )
+from elearn.sim.scans import (
+    MAX_POINTS,
+    ScanRange,
+    find_scan,
+    overview_png,
+    scan_overview,
+    scan_progress,
+    scan_runs,
+    scan_zip,
+    submit_scan,
+)
 from elearn.sim.tasks import enqueue_run
 
 blueprint = Blueprint("sim", __name__, template_folder="templates", static_folder="static",
                       static_url_path="/static/sim")  # fmt: skip
+
+
+blueprint.add_app_template_filter(format_ncount, "ncount")
 
 
 def _settings():  # type: ignore[no-untyped-def]
@@ -103,7 +120,9 @@ def instrument(file: str, course_slug: str | None = None) -> str:
     return render_template("sim/instrument.html", file=file, instrument=parsed, course=course,
                            ranges=ranges or {},
                            description=entry.description if entry else "", values=request.args,
-                           max_ncount=ncount_cap(settings, role), runs=_recent_runs(file))  # fmt: skip
+                           max_ncount=ncount_cap(settings, role), runs=_recent_runs(file),
+                           max_points=MAX_POINTS[role],
+                           cache_never=_cache_never(course_slug, file))  # fmt: skip
 
 
 @blueprint.route("/sim/<file>/runs", methods=["POST"])
@@ -114,6 +133,11 @@ def start(file: str, course_slug: str | None = None) -> Response:
     course, ranges = _course(course_slug, file)
     values = {key[2:]: value for key, value in request.form.items() if key.startswith("p:")}
     try:
+        seed = _requested_seed(course_slug, file)
+        scan = find_scan(load_instrument(settings, file), values, request.form.get("points"),
+                         MAX_POINTS[g.user.role])  # fmt: skip
+        if scan is not None:
+            return _start_scan(scan, file, values, seed, course, ranges)
         run, needs_job = submit_run(
             session,
             settings,
@@ -122,7 +146,7 @@ def start(file: str, course_slug: str | None = None) -> Response:
             instrument_file=file,
             values=values,
             ncount=request.form.get("ncount", "1e6"),
-            seed=request.form.get("seed") or None,
+            seed=seed,
             ranges=ranges,
             course_id=course.id if course else None,
         )
@@ -132,7 +156,8 @@ def start(file: str, course_slug: str | None = None) -> Response:
         if _wants_json():
             return jsonify(error=message), 400  # type: ignore[return-value]
         flash(message, "error")
-        return redirect(url_for("sim.instrument", file=file, course_slug=course_slug, **values))  # type: ignore[return-value]
+        return redirect(url_for("sim.instrument", file=file, course_slug=course_slug,  # type: ignore[return-value]
+                                points=request.form.get("points") or None, **values))  # fmt: skip
     priority = queue_priority(session, run)
     session.commit()
     if needs_job:
@@ -147,7 +172,8 @@ def start(file: str, course_slug: str | None = None) -> Response:
 @requires(Role.STUDENT)
 def run(run_id: int) -> str:
     run = _visible_run(run_id)
-    return render_template("sim/run.html", run=run, scales=SCALES, others=_comparable_runs(run))
+    return render_template("sim/run.html", run=run, scales=SCALES, others=_comparable_runs(run),
+                           files=_result_files(run))  # fmt: skip
 
 
 @blueprint.route("/sim/runs/<int:run_id>/status")
@@ -290,3 +316,146 @@ def compare_json(monitor: str) -> Response:
         _, folder = _done_run_folder(run.id)
         labelled.append((f"run #{run.id}", _monitor(folder, monitor)))
     return jsonify(comparison(labelled))
+
+
+@blueprint.route("/courses/<course_slug>/sim/<file>/form.json")
+@public
+def widget_form(course_slug: str, file: str) -> Response:
+    """What a page's simulation widget needs per reader: the course ranges and whether they can run."""
+    _, ranges = _course(course_slug, file)
+    return jsonify(ranges={name: list(bounds) for name, bounds in (ranges or {}).items()},
+                   signed_in=g.user is not None, csrf_token=generate_csrf() if g.user else None,
+                   login_url=url_for("auth.login"))  # fmt: skip
+
+
+def _cache_never(course_slug: str | None, file: str) -> bool:
+    row = course_simulation(db(), course_slug, file) if course_slug else None
+    return bool(row and row.cache_never)
+
+
+def _requested_seed(course_slug: str | None, file: str) -> str | None:
+    """The form's seed, or None (a fresh random seed) for Recalculate and ``cache: never`` courses."""
+    if _cache_never(course_slug, file):
+        return None
+    if request.form.get("recalculate"):
+        if not g.user.role.includes(Role.TEACHER):
+            raise SimulationError("Only teachers can recalculate (run again ignoring the cache).")
+        return None
+    return request.form.get("seed") or None
+
+
+def _start_scan(scan: ScanRange, file: str, values: dict[str, str], seed: str | None, course: Course | None,
+                ranges: Ranges | None) -> Response:  # fmt: skip
+    """Record the scan and its points, queue the points that need a job, go to the scan page."""
+    session, settings = db(), _settings()
+    row, keys = submit_scan(session, settings, scan, user_id=g.user.id, role=g.user.role,
+                            instrument_file=file, values=values, ncount=request.form.get("ncount", "1e6"),
+                            seed=seed, ranges=ranges, course_id=course.id if course else None)  # fmt: skip
+    first = session.scalar(select(SimulationRun).where(SimulationRun.scan_id == row.id).limit(1))
+    priority = queue_priority(session, first) if first else 0
+    session.commit()
+    for key in keys:
+        enqueue_run(key, priority)
+    return redirect(url_for("sim.scan", scan_id=row.id))  # type: ignore[return-value]
+
+
+def _visible_scan(scan_id: int) -> SimulationScan:
+    """A scan its owner or a teacher may see; 404 for anyone else, as for runs."""
+    scan = db().get(SimulationScan, scan_id)
+    if scan is None or not (scan.user_id == g.user.id or g.user.role.includes(Role.TEACHER)):
+        abort(404, "There is no such scan.")
+    return scan
+
+
+@blueprint.route("/sim/scans/<int:scan_id>")
+@requires(Role.STUDENT)
+def scan(scan_id: int) -> str:
+    scan = _visible_scan(scan_id)
+    runs = scan_runs(db(), scan)
+    progress = scan_progress(runs)
+    overview = scan_overview(_settings(), scan, runs) if progress.finished else []
+    declared = load_instrument(_settings(), scan.instrument).parameter(scan.parameter)
+    return render_template("sim/scan.html", scan=scan, runs=runs, progress=progress, overview=overview,
+                           unit=declared.unit if declared else "")  # fmt: skip
+
+
+@blueprint.route("/sim/scans/<int:scan_id>/status")
+@requires(Role.STUDENT)
+def scan_status(scan_id: int) -> Response:
+    progress = scan_progress(scan_runs(db(), _visible_scan(scan_id)))
+    label = f"{progress.done} of {progress.total} points done"
+    return jsonify(status=progress.status, progress=progress.done / max(progress.total, 1), label=label,
+                   finished=progress.finished)  # fmt: skip
+
+
+@blueprint.route("/sim/scans/<int:scan_id>/plots/<monitor>.png")
+@requires(Role.STUDENT)
+def scan_plot(scan_id: int, monitor: str) -> Response:
+    scan = _visible_scan(scan_id)
+    try:
+        png = overview_png(_settings(), scan, scan_runs(db(), scan), monitor)
+    except SimulationError as error:
+        abort(404, str(error))
+    response = Response(png, mimetype="image/png")
+    response.headers["Cache-Control"] = "private, max-age=86400"
+    return response
+
+
+@blueprint.route("/sim/scans/<int:scan_id>/download.zip")
+@requires(Role.STUDENT)
+def scan_download(scan_id: int) -> Response:
+    scan = _visible_scan(scan_id)
+    name, data = scan_zip(_settings(), scan, scan_runs(db(), scan))
+    return Response(data, mimetype="application/zip",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})  # fmt: skip
+
+
+@blueprint.route("/sim/scans/<int:scan_id>/cancel", methods=["POST"])
+@requires(Role.STUDENT)
+def scan_cancel(scan_id: int) -> Response:
+    for point in scan_runs(db(), _visible_scan(scan_id)):
+        cancel_run(db(), point)
+    db().commit()
+    return redirect(url_for("sim.scan", scan_id=scan_id))  # type: ignore[return-value]
+
+
+def _result_files(run: SimulationRun) -> list[str]:
+    """Every data file of a finished run's result folder (mccode.sim, each monitor's file, ...)."""
+    folder = result_dir(_settings(), run.cache_key)
+    if run.status != RunStatus.DONE or not folder.is_dir():
+        return []
+    return sorted(path.name for path in folder.iterdir() if path.is_file())
+
+
+@blueprint.after_request
+def _private_by_default(response: Response) -> Response:
+    """Run pages, status, plots, files and archives are one user's: no shared cache may keep them."""
+    response.headers.setdefault("Cache-Control", "private")
+    return response
+
+
+@blueprint.route("/sim/<file>/layout.png")
+@public
+def layout(file: str) -> Response:
+    """The instrument drawn from the engine's geometry, with default or query parameter values."""
+    settings = _settings()
+    try:
+        parsed = load_instrument(settings, file)
+    except (SimulationError, InstrumentError) as error:
+        abort(404, str(error))
+    try:
+        params = validate_parameters(parsed, request.args.to_dict())
+        png = cached_layout_png(settings.data_path / "sim" / "layouts", parsed, params)
+    except InstrumentError as error:
+        abort(400, f"No layout for these parameter values: {error.message}")
+    return Response(png, mimetype="image/png", headers={"Cache-Control": "public, max-age=3600"})
+
+
+@blueprint.app_template_global()
+def sim_layout(instrument: Instrument) -> dict | None:
+    """Alt text and component positions for the instrument page (default parameters); None if
+    the embedded engine cannot place this instrument's components."""
+    try:
+        return layout_summary(instrument, validate_parameters(instrument, {}))
+    except InstrumentError:
+        return None

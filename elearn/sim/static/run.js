@@ -1,4 +1,4 @@
-// Poll a running simulation's status and reload the page when it has finished.
+// Poll a running simulation's (or scan's) status and reload the page when it has finished.
 (function () {
   const section = document.getElementById("progress");
   if (!section) return;
@@ -10,7 +10,7 @@
       const state = await response.json();
       bar.value = state.progress;
       bar.textContent = Math.round(state.progress * 100) + " %";
-      text.textContent = state.status.charAt(0).toUpperCase() + state.status.slice(1) +
+      text.textContent = state.label || state.status.charAt(0).toUpperCase() + state.status.slice(1) +
         (state.status === "running" ? " (" + Math.round(state.progress * 100) + " %)" : "");
       if (state.finished) { window.location.reload(); return; }
     } catch (error) {

@@ -144,3 +144,5 @@ class ScoreChange(Base):
     old_score: Mapped[float | None] = mapped_column(Float)
     new_score: Mapped[float | None] = mapped_column(Float)
     comment: Mapped[str] = mapped_column(Text, default="")
+
+    version: Mapped[QuizVersion] = relationship()

@@ -41,11 +41,13 @@ class QuestionView:
     feedback_html: list[str] = field(default_factory=list)
     general_feedback_html: str = ""
     correct_answer: str = ""
+    override_comment: str = ""  # a teacher set this question's score, and said why
 
 
 def question_views(attempt: Attempt, render: TextRenderer, review: bool) -> list[QuestionView]:
     """The attempt's questions in its order; feedback and grades only when the quiz allows."""
     spec = version_spec(attempt.version)
+    rules = version_spec(attempt.graded_version) if attempt.graded_version else spec  # after a regrade
     finished = attempt.state == AttemptState.FINISHED
     show_feedback = finished or spec.settings.feedback == "immediate"
     views = []
@@ -103,11 +105,12 @@ def question_views(attempt: Attempt, render: TextRenderer, review: bool) -> list
             )
             view.feedback_html = [render(t, values) for t in response.feedback if t not in shown]
         if finished and review:
+            view.override_comment = response.override_comment or ""
             view.general_feedback_html = (
                 render(question.feedback, values) if question.feedback else ""
             )
-            if spec.settings.show_correct_answers:
-                view.correct_answer = correct_answer(question, response)
+            if rules.settings.show_correct_answers:
+                view.correct_answer = correct_answer(rules.question(question.id) or question, response)
         views.append(view)
     return views
 

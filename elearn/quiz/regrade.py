@@ -95,8 +95,8 @@ def _regrade(session: Session, quiz: Quiz, clear_overrides: bool, write: bool,
         .where(Attempt.quiz_id == quiz.id, Attempt.state == AttemptState.FINISHED)
         .order_by(Attempt.user_id, Attempt.number)
     ).all()
-    names = dict(session.execute(select(User.id, User.name).where(
-        User.id.in_({a.user_id for a in attempts}))).tuples().all())  # fmt: skip
+    names = {user_id: name for user_id, name in session.execute(
+        select(User.id, User.name).where(User.id.in_({a.user_id for a in attempts})))}  # fmt: skip
     plan = RegradePlan(version.number, [])
     for attempt in attempts:
         change = AttemptChange(attempt.id, attempt.user_id, names.get(attempt.user_id, "?"),

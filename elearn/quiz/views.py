@@ -19,6 +19,7 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from sqlalchemy import select
 
 from elearn.auth.access import public, requires
 from elearn.auth.models import Role, User
@@ -48,6 +49,15 @@ from elearn.quiz.gradebook import course_gradebook, gradebook_csv
 from elearn.quiz.grading import quiz_grade
 from elearn.quiz.models import Attempt, AttemptState, Quiz
 from elearn.quiz.presenter import answers_from_form, question_views
+from elearn.quiz.readiness import exam_readiness, precompute
+from elearn.quiz.regrade import (
+    OverrideError,
+    apply_regrade,
+    history,
+    plan_regrade,
+    publish_changed,
+    set_override,
+)
 from elearn.quiz.statistics import item_statistics
 from elearn.quiz.student_runs import start_student_run
 from elearn.sim.instrument import InstrumentError
@@ -263,7 +273,97 @@ def statistics(course_slug: str, quiz_slug: str) -> str:
 @blueprint.route("/quiz/assets/<name>")
 @public
 def asset(name: str) -> ResponseReturnValue:
-    """The quiz pages' script and style (autosave, countdown)."""
-    if name not in ("quiz.js", "quiz.css"):
+    """The quiz pages' script and style (autosave, countdown, readiness progress)."""
+    if name not in ("quiz.js", "quiz.css", "readiness.js"):
         abort(404)
     return send_from_directory(STATIC, name, max_age=3600)
+
+
+@blueprint.route("/courses/<course_slug>/quizzes/<quiz_slug>/readiness")
+@requires(Role.TEACHER)
+def readiness(course_slug: str, quiz_slug: str) -> str:
+    quiz = _quiz_or_404(course_slug, quiz_slug)
+    return render_template("quiz/readiness.html", quiz=quiz, course_slug=course_slug,
+                           readiness=exam_readiness(db(), _settings(), quiz))  # fmt: skip
+
+
+@blueprint.route("/courses/<course_slug>/quizzes/<quiz_slug>/readiness.json")
+@requires(Role.TEACHER)
+def readiness_status(course_slug: str, quiz_slug: str) -> ResponseReturnValue:
+    """What the page's poller (readiness.js) needs: counts and each run's status by cache key."""
+    state = exam_readiness(db(), _settings(), _quiz_or_404(course_slug, quiz_slug))
+    return jsonify(counts=state.counts(), runs={run.key: run.status for run in state.runs()})
+
+
+@blueprint.route("/courses/<course_slug>/quizzes/<quiz_slug>/readiness", methods=["POST"])
+@requires(Role.TEACHER)
+def precompute_runs(course_slug: str, quiz_slug: str) -> ResponseReturnValue:
+    quiz = _quiz_or_404(course_slug, quiz_slug)
+    try:
+        queued = precompute(db(), _settings(), quiz)
+    except (SimulationError, InstrumentError) as error:
+        db().rollback()
+        flash(str(error), "error")
+    else:
+        db().commit()  # queues the jobs (enqueue_after_commit)
+        flash(f"{queued} simulation runs queued." if queued else "Nothing to queue: every run is requested.")
+    return redirect(url_for("quiz.readiness", course_slug=course_slug, quiz_slug=quiz_slug))
+
+
+@blueprint.route("/courses/<course_slug>/quizzes/<quiz_slug>/regrade")
+@requires(Role.TEACHER)
+def regrade(course_slug: str, quiz_slug: str) -> str:
+    """The preview: every finished attempt's old and new score; nothing is written."""
+    quiz = _quiz_or_404(course_slug, quiz_slug)
+    clear = request.args.get("clear") == "1"
+    plan = plan_regrade(db(), quiz, clear_overrides=clear)
+    changes = history(db(), [a.attempt_id for a in plan.attempts])
+    users = _names(c.by_user_id for c in changes)
+    return render_template("quiz/regrade.html", quiz=quiz, course_slug=course_slug, plan=plan,
+                           clear=clear, history=changes, users=users)  # fmt: skip
+
+
+@blueprint.route("/courses/<course_slug>/quizzes/<quiz_slug>/regrade", methods=["POST"])
+@requires(Role.TEACHER)
+def apply_regrade_view(course_slug: str, quiz_slug: str) -> ResponseReturnValue:
+    quiz = _quiz_or_404(course_slug, quiz_slug)
+    session, now = db(), utcnow()
+    plan = apply_regrade(session, quiz, g.user.id, now, clear_overrides=request.form.get("clear") == "1")
+    session.commit()
+    changed = [session.get(Attempt, a.attempt_id) for a in plan.changed]
+    sent = publish_changed(session, [a for a in changed if a is not None], now)
+    flash(f"Regraded with version {plan.version}: {len(plan.changed)} attempts changed, "
+          f"{sent} students' grades published again.")  # fmt: skip
+    return redirect(url_for("quiz.regrade", course_slug=course_slug, quiz_slug=quiz_slug))
+
+
+@blueprint.route("/quiz/attempts/<int:attempt_id>/questions/<question_id>/score", methods=["POST"])
+@requires(Role.TEACHER)
+def override_score(attempt_id: int, question_id: str) -> ResponseReturnValue:
+    """A teacher sets (or, with ``clear``, removes) a question's score, with a comment."""
+    session = db()
+    attempt = lock_attempt(session, attempt_id)
+    response = next((r for r in attempt.responses if r.question_id == question_id), None) if attempt else None
+    if attempt is None or response is None:
+        abort(404, "There is no such question in this attempt.")
+    now = utcnow()
+    try:
+        score = None if "clear" in request.form else float(request.form.get("score", ""))
+        set_override(session, response, score, request.form.get("comment", ""), g.user.id, now)
+    except ValueError as error:  # OverrideError, or a score that is not a number
+        session.rollback()
+        flash(str(error) if isinstance(error, OverrideError) else "The score must be a number.", "error")
+    else:
+        session.commit()
+        publish_changed(session, [attempt], now)
+        flash(f"Score of question {question_id} {'restored' if score is None else 'set'}.")
+    return redirect(url_for("quiz.review", attempt_id=attempt_id) + f"#question-{question_id}")
+
+
+def _settings():
+    return current_app.config["ELEARN_SETTINGS"]
+
+
+def _names(user_ids) -> dict[int, str]:
+    ids = {i for i in user_ids if i is not None}
+    return {user.id: user.name for user in db().scalars(select(User).where(User.id.in_(ids)))} if ids else {}

@@ -99,4 +99,4 @@ def test_import_errors_name_the_line(quiz_problems):
     assert problems[1].startswith("6: parameter c: uses c defined at or below it")
     assert problems[2] == "7: parameter d: unknown name(s) nope in 'nope * 2'"
     assert problems[3].startswith("13: parameter b: shadows the quiz's random value 'b' (line 5)")
-    assert problems[4] == "11: text: {{ e }}: no parameter 'e'"
+    assert problems[4:] == ["11: text: {{ a }}: no parameter 'a'", "11: text: {{ e }}: no parameter 'e'"]

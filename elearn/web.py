@@ -25,6 +25,8 @@ def _security_headers(response: Response) -> Response:
     response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
+    # pages carry the signed-in user and results; only what a view marks public may be kept by shared caches
+    response.headers.setdefault("Cache-Control", "private")
     return response
 
 

@@ -427,13 +427,6 @@ def _result_files(run: SimulationRun) -> list[str]:
     return sorted(path.name for path in folder.iterdir() if path.is_file())
 
 
-@blueprint.after_request
-def _private_by_default(response: Response) -> Response:
-    """Run pages, status, plots, files and archives are one user's: no shared cache may keep them."""
-    response.headers.setdefault("Cache-Control", "private")
-    return response
-
-
 @blueprint.route("/sim/<file>/layout.png")
 @public
 def layout(file: str) -> Response:

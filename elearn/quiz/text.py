@@ -7,6 +7,7 @@ they never clash with LaTeX's. Rendering goes through the wiki's Markdown + math
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 
 from elearn.wiki.markup import Links, render
 
@@ -39,21 +40,26 @@ def substitute(text: str, values: dict[str, float]) -> str:
 
 
 class TextRenderer:
-    """Renders a course's quiz texts, remembering recent results (a page shows many)."""
+    """Renders a course's quiz texts, memoised per text and values (Markdown and maths cost
+    milliseconds; a page shows many, and with a variant pool a class shares a few value sets).
+    Least recently used entries go first, so an exam's texts stay while it runs."""
 
-    def __init__(self, links: Links, capacity: int = 4096) -> None:
+    def __init__(self, links: Links, capacity: int = 16384) -> None:
         self.links = links
         self.capacity = capacity
-        self._cache: dict[str, str] = {}
+        self._cache: OrderedDict[str, str] = OrderedDict()
 
     def __call__(self, text: str, values: dict[str, float] | None = None) -> str:
         """HTML of a question's text, option or feedback for one student's values."""
         source = substitute(text, values or {})
         html = self._cache.get(source)
         if html is None:
-            if len(self._cache) >= self.capacity:
-                self._cache.clear()
-            html = self._cache[source] = render(source, title="", slug="", links=self.links).html
+            html = render(source, title="", slug="", links=self.links).html
+            self._cache[source] = html
+            if len(self._cache) > self.capacity:
+                self._cache.popitem(last=False)
+        else:
+            self._cache.move_to_end(source)
         return html
 
     def problems(self, text: str, values: dict[str, float]) -> list[tuple[int, str]]:

@@ -9,7 +9,7 @@ from elearn.quiz.content import quiz_files, read_quiz_text
 from elearn.quiz.grading import grade_response
 from elearn.quiz.kind import check_quizzes
 from elearn.quiz.models import Response
-from elearn.quiz.randomise import draw_values
+from elearn.quiz.randomise import SHARED_DRAW, draw_values
 from elearn.quiz.sim_runner import DirectSimulationRunner, set_simulation_runner
 
 ROOT = Path(__file__).parents[2]
@@ -50,7 +50,8 @@ def test_every_demo_simulation_question_gets_a_reference() -> None:
     try:
         for spec in demo_specs():
             for question in (q for q in spec.questions if q.type == "simulation"):
-                values = draw_values(question.parameters, 7, question.id)
+                shared = draw_values(spec.shared, 7, SHARED_DRAW)  # the quiz's random: block
+                values = draw_values(question.parameters, 7, question.id, shared)
                 response = Response(
                     question_id=question.id, values=values, extra={}, answer={}, max_score=1.0
                 )

@@ -7,6 +7,7 @@ they never clash with LaTeX's. Rendering goes through the wiki's Markdown + math
 from __future__ import annotations
 
 import re
+import threading
 from collections import OrderedDict
 
 from elearn.wiki.markup import Links, render
@@ -48,6 +49,7 @@ class TextRenderer:
         self.links = links
         self.capacity = capacity
         self._cache: OrderedDict[str, str] = OrderedDict()
+        self._lock = threading.Lock()
 
     def __call__(self, text: str, values: dict[str, float] | None = None) -> str:
         """HTML of a question's text, option or feedback for one student's values."""
@@ -55,11 +57,11 @@ class TextRenderer:
         html = self._cache.get(source)
         if html is None:
             html = render(source, title="", slug="", links=self.links).html
+        with self._lock:  # waitress serves pages from several threads
             self._cache[source] = html
+            self._cache.move_to_end(source)
             if len(self._cache) > self.capacity:
                 self._cache.popitem(last=False)
-        else:
-            self._cache.move_to_end(source)
         return html
 
     def problems(self, text: str, values: dict[str, float]) -> list[tuple[int, str]]:

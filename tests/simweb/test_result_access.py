@@ -143,3 +143,22 @@ def test_notebook_output_is_private_to_its_owner_and_teachers(client, auth, sess
             assert response.status_code == 200, url
             assert "private" in response.headers.get("Cache-Control", ""), url
         assert b"4242" in client.get(f"{base}/result").data
+
+
+def test_scans_follow_the_same_rule(client, auth, make_user) -> None:
+    owner = make_user()
+    auth.login(owner)
+    response = auth.post(f"{GUIDE}/runs", {"ncount": "5e3", "seed": "5", "p:lambda": "3,5", "points": "2"},
+                         form_page=GUIDE)  # fmt: skip
+    scan = response.headers["Location"]
+    assert "/sim/scans/" in scan
+    urls = [scan, f"{scan}/status", f"{scan}/plots/psd.png", f"{scan}/download.zip"]
+    auth.post("/auth/logout")
+    assert all(client.get(url).status_code == 302 for url in urls)
+    for who, code in ((make_user(), 404), (owner, 200), (make_user(Role.TEACHER), 200)):
+        auth.login(who)
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code == code, url
+            assert "private" in response.headers["Cache-Control"], url
+        auth.post("/auth/logout")

@@ -153,3 +153,39 @@ def test_layouts_are_cached_per_source_and_parameters(client, settings) -> None:
     assert client.get("/sim/Guide_slits.instr/layout.png?m=3.0").data == b"\x89PNG from the cache"
     client.get("/sim/Guide_slits.instr/layout.png?m=1")
     assert len(list(folder.rglob("*.png"))) == 2
+
+
+def test_every_engine_component_with_a_shape_has_an_outline(write_instr) -> None:
+    from elearn.sim.engines.embedded.component import REGISTRY
+    from elearn.sim.layout import OUTLINES, layout_png
+
+    assert set(REGISTRY) - set(OUTLINES) == {"Arm", "Progress_bar"}
+    path = write_instr("""
+        DEFINE INSTRUMENT All()
+        TRACE
+        COMPONENT src = Source_Maxwell_3(size=0.05, Lmin=1, Lmax=5, dist=1, focus_xw=0.03, focus_yh=0.03,
+            T1=300, I1=1e12)
+          AT (0, 0, 0) ABSOLUTE
+        COMPONENT chopper = DiskChopper(radius=0.3, yheight=0.05, nu=50, theta_0=20, isfirst=1)
+          AT (0, 0, 0.5) ABSOLUTE
+        COMPONENT coll = Collimator_linear(xwidth=0.04, yheight=0.04, length=0.2, divergence=60)
+          AT (0, 0, 1) ABSOLUTE
+        COMPONENT sphere = Incoherent(radius=0.01, target_index=1, focus_xw=0.2, focus_yh=0.2)
+          AT (0, 0, 2) ABSOLUTE
+        COMPONENT stop = Beamstop(radius=0.01)
+          AT (0, 0, 2.9) ABSOLUTE
+        COMPONENT tof = TOF_monitor(xwidth=0.2, yheight=0.2, tmin=0, tmax=1e5)
+          AT (0, 0, 3) ABSOLUTE
+        COMPONENT energy = E_monitor(xwidth=0.2, yheight=0.2, Emin=1, Emax=100)
+          AT (0, 0, 3.01) ABSOLUTE
+        COMPONENT line = PSDlin_monitor(xwidth=0.2, yheight=0.2)
+          AT (0, 0, 3.02) ABSOLUTE
+        END
+    """)
+    instrument = parse_instrument(path)
+    layout = instrument_layout(instrument, validate_parameters(instrument, {}), nrays=200)
+    chopper = np.vstack(layout.components[1].outlines)
+    assert chopper[:, 1].min() == pytest.approx(-0.3 - (0.3 - 0.025))  # disc centred below the beam
+    sphere = np.vstack(layout.components[3].outlines) - [0, 0, 2]
+    assert np.linalg.norm(sphere, axis=1) == pytest.approx(0.01)
+    assert layout_png(layout).startswith(b"\x89PNG")

@@ -12,3 +12,4 @@ from elearn.quiz import simulations as _quiz_simulations  # noqa: F401  (referen
 from elearn.quiz import tasks as _quiz_tasks  # noqa: F401  (closes overdue attempts every minute)
 from elearn.sim import content as _sim_content  # noqa: F401  (the simulations a course uses)
 from elearn.sim import tasks as _sim_tasks  # noqa: F401  (simulation jobs on the queue)
+from elearn.sim import widget as _sim_widget  # noqa: F401  (```simulation blocks in theory pages)

@@ -8,12 +8,16 @@ Syntax beyond CommonMark + tables:
 - ``[[Page title]]``, ``[[Page title#Section heading]]``, ``[[Page title|shown text]]``,
   ``[[eq:label]]`` (this page) and ``[[Page title#eq:label]]`` (another page's equation).
 - An image alone in a paragraph, ``![Caption](figures/x.svg)``, becomes a figure.
+- A fenced block whose info word another area registered (``register_fence``), e.g.
+  ```` ```simulation ````, becomes that area's widget (see elearn/sim/widget.py).
 """
 
 from __future__ import annotations
 
 import html
+import importlib
 import re
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -95,6 +99,30 @@ class Links:
     outlines: dict[str, Outline]  # keyed by title.casefold()
     page_url: Callable[[str], str]  # slug -> URL
     asset_url: Callable[[str], str | None]  # figures/x.svg -> URL, or None if absent
+
+
+@dataclass(frozen=True)
+class Fence:
+    """A fenced block handed to the area that owns its info word; ``line`` is its first content line."""
+
+    source: str
+    line: int
+    course_url: str  # e.g. /courses/mini, for the widget's links
+
+
+# info word -> renderer returning trusted HTML and (line, message) problems
+FenceRenderer = Callable[[Fence], tuple[str, list[tuple[int, str]]]]
+_fences: dict[str, FenceRenderer] = {}
+
+
+def register_fence(info: str, renderer: FenceRenderer) -> None:
+    _fences[info] = renderer
+
+
+def _fence_renderers() -> dict[str, FenceRenderer]:
+    """The registered fences, after importing the modules that register them (elearn/areas.py)."""
+    importlib.import_module("elearn.areas")
+    return _fences
 
 
 def slugify(text: str) -> str:
@@ -181,8 +209,11 @@ def render(body: str, *, title: str, slug: str, links: Links, first_line: int = 
             token.meta["line"] = line
             text_parts.append(token.content)
     renderer_html = PARSER.renderer.render(tokens, PARSER.options, {"state": state})
+    safe = sanitize(renderer_html)
+    for slot, widget in state.widgets.items():  # trusted widget HTML goes in after sanitizing
+        safe = safe.replace(slot, widget)
     return Rendered(
-        html=sanitize(renderer_html),
+        html=safe,
         toc=toc,
         outline=outline,
         text=" ".join(text_parts),
@@ -217,6 +248,7 @@ class _RenderState:
     outline: Outline
     offset: int
     problems: list[Problem]
+    widgets: dict[str, str] = field(default_factory=dict)  # unguessable slot -> widget HTML
 
     def problem(self, token: Token, message: str) -> None:
         self.problems.append(Problem(token.meta.get("line", self.offset), message))
@@ -302,6 +334,21 @@ def _render_wikilink(self, tokens, idx, options, env) -> str:  # type: ignore[no
     return f'<a class="wikilink" href="{html.escape(href)}">{html.escape(text)}</a>'
 
 
+def _render_fence(self, tokens, idx, options, env) -> str:  # type: ignore[no-untyped-def]
+    state, token = _state(env), tokens[idx]
+    renderer = _fence_renderers().get(token.info.strip())
+    if renderer is None:
+        return str(self.fence(tokens, idx, options, env))
+    line = state.offset + token.map[0] + 1 if token.map else state.offset
+    course_url = state.links.page_url("").rsplit("/pages/", 1)[0]
+    widget, problems = renderer(Fence(token.content, line, course_url))
+    state.problems += [Problem(at, message) for at, message in problems]
+    slot = f"<p>widget-{secrets.token_hex(16)}</p>"
+    state.widgets[slot] = widget
+    return slot + "\n"
+
+
+PARSER.add_render_rule("fence", _render_fence)
 PARSER.add_render_rule("math_inline", _render_math_inline)
 PARSER.add_render_rule("math_block", _render_math_block)
 PARSER.add_render_rule("math_block_label", _render_math_block_label)

@@ -111,7 +111,8 @@ def test_monitor_json_route_and_its_access_rules(client, auth, make_user) -> Non
     auth.login(make_user())
     run_id = start(auth, "2")
     data = client.get(f"/sim/runs/{run_id}/data/lambda_mon.json").get_json()
-    assert data["name"] == "lambda_mon" and data["label"] == f"run #{run_id}" and len(data["intensity"]) == 100
+    assert data["name"] == "lambda_mon" and data["label"] == f"run #{run_id}"
+    assert len(data["intensity"]) == 100
     assert client.get(f"/sim/runs/{run_id}/data/nothing.json").status_code == 404
     page = client.get(f"/sim/runs/{run_id}").get_data(as_text=True)
     assert f'data-plot-url="/sim/runs/{run_id}/data/psd.json"' in page and "plot.js" in page

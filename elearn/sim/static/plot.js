@@ -4,6 +4,7 @@
 // description for screen readers. Data comes from the JSON routes written by elearn/sim/plotdata.py.
 (function () {
   "use strict";
+  if (window.ElearnPlot) return; // a page with several widgets includes this script several times
   const SVG = "http://www.w3.org/2000/svg";
   const W = 640, H = 400, M = { left: 78, right: 24, top: 16, bottom: 52 };
   const BAR = 70; // room for the colour bar of a 2D map

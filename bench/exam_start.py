@@ -1,0 +1,147 @@
+"""Benchmark: 200 students start an exam with simulation questions at the same moment.
+
+Starts ``elearn serve`` (web server + embedded queue worker) on a fresh instance with the demo
+course, whose quiz ``bragg-exam`` shares one wavelength between two simulation questions and
+has a pool of 12 variants. Students are created before the clock starts and signed in. With
+pre-computation (default) a teacher first presses "Pre-compute reference runs" and waits for
+the Exam readiness page to report every run done. Then every student at once: starts the quiz
+(the attempt page loads), runs the simulation of question ``peak`` inside the question, and
+submits an answer (which needs the reference run). Prints the time until every attempt was
+open, attempt-page latency p50/p95/max, and for every simulation job requested after the
+start its queue wait (started_at - created_at) p50/p95/max.
+
+    .venv/bin/python bench/exam_start.py [--students 200] [--no-precompute]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from pathlib import Path
+
+import requests
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from sim_service import free_port, make_students, signed_in  # noqa: E402
+
+COURSE, QUIZ = "intro-neutron-scattering", "bragg-exam"
+TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def percentiles(values: list[float]) -> str:
+    ordered = sorted(values)
+    if not ordered:
+        return "none"
+    pick = lambda f: ordered[min(len(ordered) - 1, int(f * len(ordered)))]  # noqa: E731
+    return (f"p50 {pick(0.5) * 1000:7.0f} ms   p95 {pick(0.95) * 1000:7.0f} ms   "
+            f"max {ordered[-1] * 1000:7.0f} ms")  # fmt: skip
+
+
+def precompute(base: str) -> float:
+    teacher = signed_in(base, "teacher@bench.invalid")
+    page = f"{base}/courses/{COURSE}/quizzes/{QUIZ}/readiness"
+    token = TOKEN.search(teacher.get(page).text).group(1)
+    started = time.perf_counter()
+    teacher.post(page, data={"csrf_token": token})
+    while True:
+        counts = teacher.get(page + ".json").json()["counts"]
+        if counts["queued"] + counts["running"] + counts["missing"] == 0:
+            assert counts["failed"] == 0, counts
+            return time.perf_counter() - started
+        time.sleep(0.5)
+
+
+def student_exam(session: requests.Session, base: str, go: threading.Event) -> dict[str, float]:
+    """Start (attempt page loads), run the question's simulation, submit an answer."""
+    overview = f"{base}/courses/{COURSE}/quizzes/{QUIZ}"
+    token = TOKEN.search(session.get(overview).text).group(1)
+    go.wait()
+    started = time.perf_counter()
+    page = session.post(f"{overview}/attempts", data={"csrf_token": token})
+    opened = time.perf_counter()
+    assert page.status_code == 200 and "/quiz/attempts/" in page.url, page.status_code
+    attempt = page.url
+    run = session.post(f"{attempt}/questions/peak/run", data={"csrf_token": token, "q-peak-value": "40"})
+    assert run.status_code == 200, run.status_code
+    session.post(f"{attempt}/finish", data={"csrf_token": token, "q-peak-value": "40 deg"})
+    return {"opened_at": opened, "page": opened - started, "done_at": time.perf_counter()}
+
+
+def queue_waits(database: Path, since: str) -> tuple[list[float], int]:
+    """Queue wait of every job requested after ``since``, once none is waiting or running."""
+    while True:
+        with sqlite3.connect(database) as db:
+            rows = db.execute("SELECT cache_key, status, created_at, started_at FROM simulation_runs "
+                              "WHERE created_at >= ? ORDER BY id", (since,)).fetchall()  # fmt: skip
+        if all(status not in ("queued", "running") for _, status, _, _ in rows):
+            break
+        time.sleep(0.5)
+    first: dict[str, tuple[str, str | None]] = {}
+    for key, _status, created, began in rows:  # a job serves every request of its cache key
+        first.setdefault(key, (created, began))
+    parse = datetime.fromisoformat
+    waits = [(parse(b) - parse(c)).total_seconds() for c, b in first.values() if b is not None]
+    return waits, len(rows)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--students", type=int, default=200)
+    parser.add_argument("--no-precompute", action="store_true")
+    options = parser.parse_args()
+    instance = Path(tempfile.mkdtemp(prefix="elearn-exam-bench-")) / "instance"
+    env = {**os.environ, "ELEARN_INSTANCE_PATH": str(instance)}
+    env.pop("ELEARN_DATABASE_URL", None)
+    upgrade = [sys.executable, "-m", "elearn", "db", "upgrade"]
+    subprocess.run(upgrade, env=env, check=True, capture_output=True)
+    make_students(env, options.students)
+    port = free_port()
+    log = (instance.parent / "serve.log").open("w")
+    command = [sys.executable, "-m", "elearn", "serve", "--port", str(port), "--threads", "16"]
+    server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                requests.get(base, timeout=2)
+                break
+            except requests.RequestException:
+                time.sleep(0.2)
+        mode = "without pre-computation"
+        if not options.no_precompute:
+            mode = f"pre-computed in {precompute(base):.1f} s"
+        students = [signed_in(base, f"student{i}@bench.invalid") for i in range(options.students)]
+        go = threading.Event()
+        with ThreadPoolExecutor(max_workers=options.students) as pool:
+            futures = [pool.submit(student_exam, s, base, go) for s in students]
+            time.sleep(2)  # every thread has its form token and waits
+            since = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")  # as SQLite stores it
+            clock = time.perf_counter()
+            go.set()
+            results = [f.result() for f in futures]
+        all_open = max(r["opened_at"] for r in results) - clock
+        all_done = max(r["done_at"] for r in results) - clock
+        waits, requests_made = queue_waits(instance / "elearn.sqlite", since)
+        print(f"{os.cpu_count()} cores; {options.students} students; quiz {QUIZ} (12 variants); {mode}")
+        print(f"all attempts open after {all_open:.1f} s; start + run + submit done after {all_done:.1f} s")
+        print(f"attempt page (start -> page loaded): {percentiles([r['page'] for r in results])}")
+        print(f"simulation jobs after the start: {len(waits)} jobs for {requests_made} run requests; "
+              f"queue wait {percentiles(waits)}")  # fmt: skip
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+
+
+if __name__ == "__main__":
+    main()

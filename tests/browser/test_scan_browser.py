@@ -18,7 +18,7 @@ def test_scan_a_parameter_end_to_end(page, live_server, tmp_path) -> None:
     page.get_by_label("Scan points").fill("6")
     page.get_by_label("Neutrons").fill("3e5")
     page.get_by_label("Seed").fill("21")
-    page.get_by_role("button", name="Run").click()
+    page.get_by_role("button", name="Run", exact=True).click()
     page.wait_for_url("**/sim/scans/*")
     assert page.locator("h1").inner_text().startswith("Scan #")
     assert " of 6 points done" in page.locator("#status-text").inner_text()  # live progress first

@@ -10,7 +10,10 @@ submits an answer (which needs the reference run). Prints the time until every a
 open, attempt-page latency p50/p95/max, and for every simulation job requested after the
 start its queue wait (started_at - created_at) p50/p95/max.
 
-    .venv/bin/python bench/exam_start.py [--students 200] [--no-precompute]
+    .venv/bin/python bench/exam_start.py [--students 200] [--no-precompute] [--postgresql]
+
+SQLite (the default) serialises every write; --postgresql runs on a fresh database at
+127.0.0.1:5432, as a production exam would.
 """
 
 from __future__ import annotations
@@ -18,7 +21,6 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -29,6 +31,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import requests
+from sqlalchemy import create_engine, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from sim_service import free_port, make_students, signed_in  # noqa: E402
@@ -76,21 +79,40 @@ def student_exam(session: requests.Session, base: str, go: threading.Event) -> d
     return {"opened_at": opened, "page": opened - started, "done_at": time.perf_counter()}
 
 
-def queue_waits(database: Path, since: str) -> tuple[list[float], int]:
+def queue_waits(database_url: str, since: datetime) -> tuple[list[float], int]:
     """Queue wait of every job requested after ``since``, once none is waiting or running."""
+    engine = create_engine(database_url)
+    query = text("SELECT cache_key, status, created_at, started_at FROM simulation_runs ORDER BY id")
     while True:
-        with sqlite3.connect(database) as db:
-            rows = db.execute("SELECT cache_key, status, created_at, started_at FROM simulation_runs "
-                              "WHERE created_at >= ? ORDER BY id", (since,)).fetchall()  # fmt: skip
+        with engine.connect() as db:
+            rows = [row for row in db.execute(query) if _utc(row[2]) >= since]
         if all(status not in ("queued", "running") for _, status, _, _ in rows):
             break
         time.sleep(0.5)
-    first: dict[str, tuple[str, str | None]] = {}
+    engine.dispose()
+    first: dict[str, tuple[object, object]] = {}
     for key, _status, created, began in rows:  # a job serves every request of its cache key
         first.setdefault(key, (created, began))
-    parse = datetime.fromisoformat
-    waits = [(parse(b) - parse(c)).total_seconds() for c, b in first.values() if b is not None]
+    waits = [(_utc(b) - _utc(c)).total_seconds() for c, b in first.values() if b is not None]
     return waits, len(rows)
+
+
+def _utc(value: object) -> datetime:
+    """A timestamp as SQLite (naive text, UTC) or PostgreSQL (aware) returns it."""
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    assert isinstance(moment, datetime)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def postgresql_database() -> str:
+    name = f"elearn_exam_bench_{os.getpid()}"
+    admin = create_engine(
+        "postgresql+psycopg://postgres@127.0.0.1:5432/postgres", isolation_level="AUTOCOMMIT"
+    )
+    with admin.connect() as db:
+        db.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
 
 
 def main() -> None:
@@ -99,10 +121,13 @@ def main() -> None:
     )
     parser.add_argument("--students", type=int, default=200)
     parser.add_argument("--no-precompute", action="store_true")
+    parser.add_argument("--postgresql", action="store_true")
     options = parser.parse_args()
     instance = Path(tempfile.mkdtemp(prefix="elearn-exam-bench-")) / "instance"
     env = {**os.environ, "ELEARN_INSTANCE_PATH": str(instance)}
-    env.pop("ELEARN_DATABASE_URL", None)
+    database_url = postgresql_database() if options.postgresql else f"sqlite:///{instance / 'elearn.sqlite'}"
+    env["ELEARN_DATABASE_URL"] = database_url
+    instance.mkdir(parents=True)
     upgrade = [sys.executable, "-m", "elearn", "db", "upgrade"]
     subprocess.run(upgrade, env=env, check=True, capture_output=True)
     make_students(env, options.students)
@@ -122,18 +147,23 @@ def main() -> None:
         if not options.no_precompute:
             mode = f"pre-computed in {precompute(base):.1f} s"
         students = [signed_in(base, f"student{i}@bench.invalid") for i in range(options.students)]
+        for student in students:  # 200 idle keep-alive connections would exceed waitress's limit
+            student.headers["Connection"] = "close"
+            student.close()
         go = threading.Event()
         with ThreadPoolExecutor(max_workers=options.students) as pool:
             futures = [pool.submit(student_exam, s, base, go) for s in students]
             time.sleep(2)  # every thread has its form token and waits
-            since = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")  # as SQLite stores it
+            since = datetime.now(UTC)
             clock = time.perf_counter()
             go.set()
             results = [f.result() for f in futures]
         all_open = max(r["opened_at"] for r in results) - clock
         all_done = max(r["done_at"] for r in results) - clock
-        waits, requests_made = queue_waits(instance / "elearn.sqlite", since)
-        print(f"{os.cpu_count()} cores; {options.students} students; quiz {QUIZ} (12 variants); {mode}")
+        waits, requests_made = queue_waits(database_url, since)
+        database = "PostgreSQL" if options.postgresql else "SQLite"
+        print(f"{os.cpu_count()} cores, {database}; {options.students} students; quiz {QUIZ} "
+              f"(12 variants); {mode}")  # fmt: skip
         print(f"all attempts open after {all_open:.1f} s; start + run + submit done after {all_done:.1f} s")
         print(f"attempt page (start -> page loaded): {percentiles([r['page'] for r in results])}")
         print(f"simulation jobs after the start: {len(waits)} jobs for {requests_made} run requests; "

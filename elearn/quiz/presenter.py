@@ -97,7 +97,10 @@ def question_views(attempt: Attempt, render: TextRenderer, review: bool) -> list
             }
         if show_feedback and (finished or bool(response.answer)):
             view.graded, view.score = True, response.score
-            view.state = _state(response.fraction)
+            overridden = response.override_score is not None and response.max_score > 0
+            view.state = _state(
+                response.override_score / response.max_score if overridden else response.fraction
+            )
             shown = (
                 {o.feedback for o in question.options}
                 if isinstance(question, ChoiceQuestion)

@@ -18,7 +18,7 @@ from elearn.courses.content import ContentError
 from elearn.courses.importer import check_course, import_course
 from elearn.sim.cli import sim
 from elearn.sim.models import RunStatus, SimulationRun, SimulationScan
-from elearn.sim.runs import SimulationError, active_requests, load_instrument, submit_run
+from elearn.sim.runs import SimulationError, active_requests, load_instrument, queue_priority, submit_run
 from elearn.sim.scans import find_scan, scan_runs, submit_scan
 from tests.conftest import DATA
 
@@ -171,6 +171,8 @@ def test_a_scan_counts_as_one_active_request_against_the_students_cap(session, s
     assert active_requests(session, student.id) == 3
     with pytest.raises(SimulationError, match="You already have 3 runs waiting or running"):
         submit_run(session, settings, seed="9", **single)
+    other, _ = submit_run(session, settings, **{**single, "user_id": make_user().id, "seed": "9"})
+    assert queue_priority(session, scan_runs(session, scan)[0]) < queue_priority(session, other)
 
 
 def test_recalculate_is_for_teachers_and_gives_a_fresh_seed(client, auth, make_user, session) -> None:
@@ -250,3 +252,22 @@ def test_cli_scan_writes_a_folder_per_point_and_mccode_dat(tmp_path: Path) -> No
     refused = CliRunner().invoke(sim, ["run", str(SIMULATIONS / "Guide_slits.instr"), "lambda=2", "-N", "3",
                                        "-d", str(tmp_path / "x")])  # fmt: skip
     assert refused.exit_code != 0 and "Scan points: give one parameter a range" in refused.output
+
+
+def test_a_waiting_scan_shows_its_progress_and_can_be_cancelled(client, auth, make_user, session, settings):
+    student = make_user()
+    scan_range = find_scan(load_instrument(settings, "Guide_slits.instr"), {"m": "1,3"}, "3", 41)
+    scan, _ = submit_scan(session, settings, scan_range, user_id=student.id, role=Role.STUDENT,
+                          instrument_file="Guide_slits.instr", values={"m": "1,3"}, ncount="1e4",
+                          seed="5")  # fmt: skip
+    session.commit()  # recorded, not queued: the points wait
+    auth.login(student)
+    page_url = f"/sim/scans/{scan.id}"
+    status = client.get(page_url + "/status").get_json()
+    assert status == {"status": "queued", "progress": 0.0, "label": "0 of 3 points done", "finished": False}
+    html = client.get(page_url).get_data(as_text=True)
+    assert 'data-status-url="/sim/scans/' in html and "<caption>Points</caption>" in html
+    assert auth.post(page_url + "/cancel", form_page=page_url).status_code == 302
+    assert {run.status for run in scan_runs(session, scan)} == {RunStatus.CANCELLED}
+    html = client.get(page_url).get_data(as_text=True)
+    assert "Finished: 0 of 3 points have results" in html and "3 points failed or were cancelled" in html

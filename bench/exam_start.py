@@ -63,6 +63,13 @@ def precompute(base: str) -> float:
         time.sleep(0.5)
 
 
+def closed(session: requests.Session) -> requests.Session:
+    """No keep-alive: 200 idle connections would exceed waitress's limit of 100 and stall."""
+    session.headers["Connection"] = "close"
+    session.close()
+    return session
+
+
 def student_exam(session: requests.Session, base: str, go: threading.Event) -> dict[str, float]:
     """Start (attempt page loads), run the question's simulation, submit an answer."""
     overview = f"{base}/courses/{COURSE}/quizzes/{QUIZ}"
@@ -146,10 +153,7 @@ def main() -> None:
         mode = "without pre-computation"
         if not options.no_precompute:
             mode = f"pre-computed in {precompute(base):.1f} s"
-        students = [signed_in(base, f"student{i}@bench.invalid") for i in range(options.students)]
-        for student in students:  # 200 idle keep-alive connections would exceed waitress's limit
-            student.headers["Connection"] = "close"
-            student.close()
+        students = [closed(signed_in(base, f"student{i}@bench.invalid")) for i in range(options.students)]
         go = threading.Event()
         with ThreadPoolExecutor(max_workers=options.students) as pool:
             futures = [pool.submit(student_exam, s, base, go) for s in students]

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from elearn import areas  # noqa: F401  (the foundation's registrations)
 from elearn.courses.importer import import_course
+from elearn.grades import grade_published
 from elearn.quiz import catalog, kind  # noqa: F401  (registers quizzes; the lead adds this to areas.py)
 from elearn.quiz.content import QuizSpec, read_quiz_text
 
@@ -67,3 +68,16 @@ def app(app):
     if "quiz" not in app.blueprints:
         app.register_blueprint(blueprint)
     return app
+
+
+@pytest.fixture
+def events():
+    """Grade events as the real ``grade_published`` signal delivers them."""
+    received = []
+
+    def listen(_sender, event):
+        received.append(event)
+
+    grade_published.connect(listen)
+    yield received
+    grade_published.disconnect(listen)

@@ -5,7 +5,6 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from elearn.grades import grade_published
 from elearn.quiz.attempts import (
     QuizError,
     close_overdue_attempts,
@@ -17,18 +16,6 @@ from elearn.quiz.catalog import find_quiz
 from elearn.quiz.models import Attempt, AttemptState
 
 T0 = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def events():
-    received = []
-
-    def listen(_sender, event):
-        received.append(event)
-
-    grade_published.connect(listen)
-    yield received
-    grade_published.disconnect(listen)
 
 
 def response(attempt, question_id):

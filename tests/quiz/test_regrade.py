@@ -2,29 +2,15 @@
 
 import re
 
-import pytest
 from sqlalchemy import func, select
 
 from elearn.auth.models import Role
 from elearn.courses.importer import import_course
-from elearn.grades import grade_published
 from elearn.quiz.models import Attempt, ScoreChange
 from tests.conftest import csrf_token
 from tests.quiz.test_views import start
 
 QUIZ = "/courses/mini/quizzes/waves"
-
-
-@pytest.fixture
-def events():
-    received = []
-
-    def listen(_sender, event):
-        received.append(event)
-
-    grade_published.connect(listen)
-    yield received
-    grade_published.disconnect(listen)
 
 
 def finished_attempt(auth, client, session, student, off_by: float) -> Attempt:

@@ -58,9 +58,11 @@ from elearn.quiz.regrade import (
     publish_changed,
     set_override,
 )
+from elearn.quiz.review_runs import review_overlay
 from elearn.quiz.statistics import item_statistics
 from elearn.quiz.student_runs import start_student_run
 from elearn.sim.instrument import InstrumentError
+from elearn.sim.plotdata import comparison
 from elearn.sim.runs import SimulationError
 
 blueprint = Blueprint("quiz", __name__, template_folder="templates")
@@ -219,6 +221,17 @@ def review(attempt_id: int) -> ResponseReturnValue:
         questions=question_views(attempt, render, review=True),
         student=student,
     )
+
+
+@blueprint.route("/quiz/attempts/<int:attempt_id>/questions/<question_id>/reference.json")
+@requires(Role.STUDENT)
+def reference_overlay(attempt_id: int, question_id: str) -> ResponseReturnValue:
+    """The student's run and the reference run of a reviewed simulation question (review_runs.py)."""
+    attempt = _attempt_for(attempt_id, allow_teacher=True)
+    labelled = review_overlay(db(), current_app.config["ELEARN_SETTINGS"], attempt, question_id)
+    if labelled is None:
+        abort(404, "There is no reference run to show for this question.")
+    return jsonify(comparison(labelled))
 
 
 @blueprint.route("/courses/<course_slug>/gradebook")

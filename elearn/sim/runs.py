@@ -211,16 +211,9 @@ def reference_monitors(
     The first call records the run and enqueues it when the caller commits; every later call
     is served from the cache. A failed run raises SimulationError with its message.
     """
-    instrument = load_instrument(settings, instrument_file)
-    params = validate_parameters(instrument, values)
-    engine = select_engine(settings.sim_engine)
-    key = cache_key(instrument, params, int(ncount), int(seed), f"{engine.name} {engine.version}")
-    latest = session.scalar(
-        select(SimulationRun).where(SimulationRun.cache_key == key).order_by(SimulationRun.id.desc())
-    )
-    folder = result_dir(settings, key)
-    if latest is not None and latest.status == RunStatus.DONE and (folder / "mccode.sim").exists():
-        return {monitor.component: monitor for monitor in read_output(folder)}
+    key, latest, found = _reference(session, settings, instrument_file, values, ncount, seed)
+    if found is not None:
+        return found
     if latest is not None and latest.status in ACTIVE:
         return None
     if latest is not None and latest.status == RunStatus.FAILED:
@@ -235,6 +228,30 @@ def reference_monitors(
 
         enqueue_after_commit(session, lambda: enqueue_run(key, priority=20))
     return None
+
+
+def finished_reference(
+    session: Session, settings: Settings, instrument_file: str, values: dict[str, str], ncount: int, seed: int
+) -> dict[str, MonitorData] | None:
+    """The monitors of a finished platform-owned run, or None; never records or queues a run."""
+    return _reference(session, settings, instrument_file, values, ncount, seed)[2]
+
+
+def _reference(
+    session: Session, settings: Settings, instrument_file: str, values: dict[str, str], ncount: int, seed: int
+) -> tuple[str, SimulationRun | None, dict[str, MonitorData] | None]:
+    """(cache key, latest run with it, its monitors if it finished and its files are there)."""
+    instrument = load_instrument(settings, instrument_file)
+    params = validate_parameters(instrument, values)
+    engine = select_engine(settings.sim_engine)
+    key = cache_key(instrument, params, int(ncount), int(seed), f"{engine.name} {engine.version}")
+    latest = session.scalar(
+        select(SimulationRun).where(SimulationRun.cache_key == key).order_by(SimulationRun.id.desc())
+    )
+    folder = result_dir(settings, key)
+    if latest is not None and latest.status == RunStatus.DONE and (folder / "mccode.sim").exists():
+        return key, latest, {monitor.component: monitor for monitor in read_output(folder)}
+    return key, latest, None
 
 
 def queue_priority(session: Session, run: SimulationRun) -> int:

@@ -208,10 +208,7 @@ def plot(run_id: int, monitor: str) -> Response:
     scale = request.args.get("scale", "linear")
     if scale not in SCALES:
         abort(400, "scale must be linear or log")
-    found = next((m for m in read_output(folder) if m.component == monitor), None)
-    if found is None:
-        abort(404, f"No monitor {monitor!r} in this run.")
-    response = Response(cached_png(folder, found, scale), mimetype="image/png")
+    response = Response(cached_png(folder, _monitor(folder, monitor), scale), mimetype="image/png")
     response.headers["Cache-Control"] = "private, max-age=86400"
     return response
 

@@ -86,22 +86,28 @@ def student_exam(session: requests.Session, base: str, go: threading.Event) -> d
     return {"opened_at": opened, "page": opened - started, "done_at": time.perf_counter()}
 
 
-def queue_waits(database_url: str, since: datetime) -> tuple[list[float], int]:
-    """Queue wait of every job requested after ``since``, once none is waiting or running."""
+def queue_waits(database_url: str, since: datetime) -> tuple[list[float], int, int]:
+    """Queue wait of every job requested after ``since``, once none is waiting or running (or
+    nothing changed for a minute: then also how many requests were left waiting)."""
     engine = create_engine(database_url)
     query = text("SELECT cache_key, status, created_at, started_at FROM simulation_runs ORDER BY id")
+    last, changed = None, time.monotonic()
     while True:
         with engine.connect() as db:
-            rows = [row for row in db.execute(query) if _utc(row[2]) >= since]
-        if all(status not in ("queued", "running") for _, status, _, _ in rows):
+            rows = [tuple(row) for row in db.execute(query) if _utc(row[2]) >= since]
+        waiting = sum(status in ("queued", "running") for _, status, _, _ in rows)
+        if rows != last:
+            last, changed = rows, time.monotonic()
+        if not waiting or time.monotonic() - changed > 60:
             break
         time.sleep(0.5)
     engine.dispose()
     first: dict[str, tuple[object, object]] = {}
     for key, _status, created, began in rows:  # a job serves every request of its cache key
-        first.setdefault(key, (created, began))
-    waits = [(_utc(b) - _utc(c)).total_seconds() for c, b in first.values() if b is not None]
-    return waits, len(rows)
+        if began is not None:
+            first.setdefault(key, (created, began))
+    waits = [(_utc(b) - _utc(c)).total_seconds() for c, b in first.values()]
+    return waits, len(rows), waiting
 
 
 def _utc(value: object) -> datetime:
@@ -164,7 +170,7 @@ def main() -> None:
             results = [f.result() for f in futures]
         all_open = max(r["opened_at"] for r in results) - clock
         all_done = max(r["done_at"] for r in results) - clock
-        waits, requests_made = queue_waits(database_url, since)
+        waits, requests_made, stuck = queue_waits(database_url, since)
         database = "PostgreSQL" if options.postgresql else "SQLite"
         print(f"{os.cpu_count()} cores, {database}; {options.students} students; quiz {QUIZ} "
               f"(12 variants); {mode}")  # fmt: skip
@@ -172,6 +178,8 @@ def main() -> None:
         print(f"attempt page (start -> page loaded): {percentiles([r['page'] for r in results])}")
         print(f"simulation jobs after the start: {len(waits)} jobs for {requests_made} run requests; "
               f"queue wait {percentiles(waits)}")  # fmt: skip
+        if stuck:
+            print(f"{stuck} run requests still queued a minute after the last change (never started)")
     finally:
         server.terminate()
         server.wait(timeout=60)

@@ -27,6 +27,7 @@ from elearn.quiz.sim_runner import DirectSimulationRunner, set_simulation_runner
 from elearn.quiz.views import blueprint  # noqa: E402
 
 STUDENT = ("student@example.org", "student password 1")
+TEACHER = ("teacher@example.org", "teacher password 1")
 
 
 def main(port: int, instance: Path) -> None:
@@ -56,6 +57,9 @@ def main(port: int, instance: Path) -> None:
                 name="Sam Student",
                 password=STUDENT[1],
                 role=Role.STUDENT,
+            )
+            create_user(
+                session, email=TEACHER[0], name="Tess Teacher", password=TEACHER[1], role=Role.TEACHER
             )
             session.commit()
     serve(app, host="127.0.0.1", port=port, threads=4, ident="elearn-quiz-test")

@@ -145,7 +145,12 @@ def submit_run(
     scan_id: int | None = None,
     scan_point: int | None = None,
 ) -> tuple[SimulationRun, bool]:
-    """Validate a request and record it; returns (run, needs_job). Nothing runs here."""
+    """Validate a request and record it; returns (run, needs_job). Nothing runs here.
+
+    Every queued request wants its own job, even one that joins a running twin: the job is cheap
+    when the twin has finished (it settles the request from the cache), and a request that joined
+    just as its twin finished would otherwise wait forever.
+    """
     instrument = load_instrument(settings, instrument_file)
     params = validate_parameters(instrument, values, ranges)
     count = parse_ncount(ncount)
@@ -177,9 +182,6 @@ def submit_run(
         .where(SimulationRun.cache_key == key, SimulationRun.status == RunStatus.DONE)
         .limit(1)
     )
-    joined = session.scalar(
-        select(func.count()).where(SimulationRun.cache_key == key, SimulationRun.status.in_(ACTIVE))
-    )
     run = SimulationRun(user_id=user_id, course_id=course_id, instrument=instrument_file,
                         instrument_hash=instrument.source_hash,
                         parameters=params, ncount=count, seed=seed_value, engine=engine_id, cache_key=key,
@@ -189,7 +191,7 @@ def submit_run(
         run.status, run.cached, run.progress = RunStatus.DONE, True, 1.0
         run.summary, run.elapsed_s, run.finished_at = done.summary, done.elapsed_s, utcnow()
     session.flush()
-    return run, run.status == RunStatus.QUEUED and not joined
+    return run, run.status == RunStatus.QUEUED
 
 
 def active_requests(session: Session, user_id: int, scan_id: int | None = None) -> int:
@@ -280,7 +282,9 @@ def cancel_run(session: Session, run: SimulationRun) -> None:
 def execute(session: Session, settings: Settings, key: str) -> None:
     """Run the simulation for every waiting request with ``key`` (called by the job)."""
     waiting = _runs(session, key, (RunStatus.QUEUED,))
-    if not waiting:
+    if not waiting or _runs(session, key, (RunStatus.RUNNING,)):
+        return  # nothing to do, or the running twin's job settles these requests when it ends
+    if _settle_from_cache(session, settings, key):
         return
     first = waiting[0]
     _set(session, key, ACTIVE, status=RunStatus.RUNNING, started_at=utcnow(), progress=0.0)
@@ -322,7 +326,35 @@ def execute(session: Session, settings: Settings, key: str) -> None:
         shutil.rmtree(partial, ignore_errors=True)
     _set(session, key, ACTIVE, status=RunStatus.DONE, progress=1.0, finished_at=utcnow(),
          elapsed_s=result.elapsed_s, summary=monitor_summary(result.monitors))  # fmt: skip
+    _settle_queued(session, key)  # requests that arrived during that last update
     simulation_finished.send("elearn.sim", session=session, settings=settings, key=key)
+
+
+def _settle_from_cache(session: Session, settings: Settings, key: str) -> bool:
+    """Finish the queued requests for ``key`` from its stored result; False if there is none."""
+    if not (result_dir(settings, key) / "mccode.sim").exists():
+        return False
+    settled = _settle_queued(session, key)
+    if settled is None:
+        return False
+    if settled:
+        simulation_finished.send("elearn.sim", session=session, settings=settings, key=key)
+    return True
+
+
+def _settle_queued(session: Session, key: str) -> int | None:
+    """Copy a finished twin's result onto the queued requests for ``key``; None without a twin."""
+    done = session.scalar(
+        select(SimulationRun).where(SimulationRun.cache_key == key, SimulationRun.status == RunStatus.DONE)
+        .order_by(SimulationRun.id).limit(1)
+    )  # fmt: skip
+    if done is None:
+        return None
+    queued = _runs(session, key, (RunStatus.QUEUED,))
+    if queued:
+        _set(session, key, (RunStatus.QUEUED,), status=RunStatus.DONE, cached=True, progress=1.0,
+             finished_at=utcnow(), elapsed_s=done.elapsed_s, summary=done.summary)  # fmt: skip
+    return len(queued)
 
 
 def monitor_summary(monitors: list[MonitorData]) -> list[dict[str, Any]]:

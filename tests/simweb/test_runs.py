@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from elearn.auth.models import Role
 from elearn.config import Settings
 from elearn.sim.instrument import InstrumentError
-from elearn.sim.models import RunStatus
+from elearn.sim.models import RunStatus, SimulationRun
 from elearn.sim.runs import SimulationError, cancel_run, execute, queue_priority, result_dir, submit_run
 
 GUIDE = "Guide_slits.instr"
@@ -90,15 +90,39 @@ def test_run_executes_and_an_identical_request_is_served_from_the_cache(session,
     assert needs_job and other_seed.cache_key != run.cache_key
 
 
-def test_identical_waiting_requests_share_one_job(session, settings, make_user) -> None:
-    first, first_needs_job = submit(session, settings, make_user())
+def test_identical_waiting_requests_share_one_run(session, settings, make_user) -> None:
+    first, _ = submit(session, settings, make_user())
     second, second_needs_job = submit(session, settings, make_user())
     session.commit()
-    assert first_needs_job and not second_needs_job
+    assert second_needs_job  # its job settles it if the first finished before it joined
     execute(session, settings, first.cache_key)
     session.refresh(first)
     session.refresh(second)
     assert first.status == second.status == RunStatus.DONE
+    finished = (first.finished_at, second.finished_at)
+    execute(session, settings, second.cache_key)  # the second request's job: nothing left to run
+    session.refresh(first)
+    session.refresh(second)
+    assert (first.finished_at, second.finished_at) == finished
+
+
+def test_a_request_joining_as_its_twin_finishes_is_served_from_cache(session, settings, make_user) -> None:
+    first, _ = submit(session, settings, make_user())
+    session.commit()
+    execute(session, settings, first.cache_key)
+    result = result_dir(settings, first.cache_key) / "mccode.sim"
+    written = result.stat().st_mtime_ns
+    late = SimulationRun(user_id=make_user().id, instrument=first.instrument,
+                         instrument_hash=first.instrument_hash, parameters=first.parameters,
+                         ncount=first.ncount, seed=first.seed, engine=first.engine,
+                         cache_key=first.cache_key, status=RunStatus.QUEUED)  # fmt: skip
+    session.add(late)  # as if committed just after the twin's final update: no job saw it
+    session.commit()
+    execute(session, settings, late.cache_key)
+    session.refresh(late)
+    session.refresh(first)
+    assert late.status == RunStatus.DONE and late.cached and late.summary == first.summary
+    assert result.stat().st_mtime_ns == written  # served, not run again
 
 
 def test_a_student_may_have_only_a_few_active_runs(session, settings, make_user) -> None:

@@ -427,12 +427,15 @@ def _result_files(run: SimulationRun) -> list[str]:
 @blueprint.route("/sim/<file>/layout.png")
 @public
 def layout(file: str) -> Response:
-    """The instrument drawn from the engine's geometry, with default or query parameter values."""
+    """The instrument drawn from the engine's geometry, with default values (public) or the query's
+    values (signed-in users)."""
     settings = _settings()
     try:
         parsed = load_instrument(settings, file)
     except (SimulationError, InstrumentError) as error:
         abort(404, str(error))
+    if request.args and g.user is None:  # every new picture costs seconds of CPU: not for anyone
+        abort(403, "Sign in to draw the layout with other parameter values.")
     try:
         params = validate_parameters(parsed, request.args.to_dict())
         png = cached_layout_png(settings.data_path / "sim" / "layouts", parsed, params)

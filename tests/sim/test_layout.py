@@ -131,7 +131,14 @@ def test_every_shipped_instrument_has_a_layout_png(client, name: str) -> None:
     assert f'src="/sim/{name}/layout.png"' in page and 'alt="Top view (x against z)' in page
 
 
-def test_bad_parameter_values_are_refused_with_a_message(client) -> None:
+def test_other_parameter_values_need_a_signed_in_user(client, auth, make_user) -> None:
+    assert client.get("/sim/Guide_slits.instr/layout.png?m=3").status_code == 403
+    auth.login(make_user())
+    assert client.get("/sim/Guide_slits.instr/layout.png?m=3").status_code == 200
+
+
+def test_bad_parameter_values_are_refused_with_a_message(client, auth, make_user) -> None:
+    auth.login(make_user())
     for query, message in (
         ("lambda=abc", "parameter lambda: &#39;abc&#39; is not a number"),
         ("colour=red", "unknown parameter &#39;colour&#39;"),
@@ -144,7 +151,8 @@ def test_bad_parameter_values_are_refused_with_a_message(client) -> None:
     assert client.get("/sim/missing.instr/layout.png").status_code == 404
 
 
-def test_layouts_are_cached_per_source_and_parameters(client, settings) -> None:
+def test_layouts_are_cached_per_source_and_parameters(client, settings, auth, make_user) -> None:
+    auth.login(make_user())
     folder = settings.data_path / "sim" / "layouts"
     first = client.get("/sim/Guide_slits.instr/layout.png?m=3").data
     cached = list(folder.rglob("*.png"))

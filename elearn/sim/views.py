@@ -1,4 +1,7 @@
-"""Instrument pages, runs with live progress, plots and downloads. Views call runs.py."""
+"""Instrument pages, runs with live progress, plots, downloads and comparisons. Views call runs.py.
+
+The scan routes live in scan_views.py on the same blueprint (imported at the end of this module).
+"""
 
 from __future__ import annotations
 
@@ -29,7 +32,7 @@ from elearn.sim.content import course_ranges, course_simulation
 from elearn.sim.instrument import Instrument, InstrumentError
 from elearn.sim.layout import cached_layout_png, layout_summary
 from elearn.sim.mccode_reader import read_output
-from elearn.sim.models import RunStatus, SimulationRun, SimulationScan
+from elearn.sim.models import RunStatus, SimulationRun
 from elearn.sim.parameters import Ranges, validate_parameters
 from elearn.sim.plotdata import comparison, monitor_data
 from elearn.sim.plots import SCALES, cached_png
@@ -44,17 +47,7 @@ from elearn.sim.runs import (
     result_dir,
     submit_run,
 )
-from elearn.sim.scans import (
-    MAX_POINTS,
-    ScanRange,
-    find_scan,
-    overview_png,
-    scan_overview,
-    scan_progress,
-    scan_runs,
-    scan_zip,
-    submit_scan,
-)
+from elearn.sim.scans import MAX_POINTS, find_scan
 from elearn.sim.tasks import enqueue_run
 
 blueprint = Blueprint("sim", __name__, template_folder="templates", static_folder="static",
@@ -137,7 +130,7 @@ def start(file: str, course_slug: str | None = None) -> Response:
         scan = find_scan(load_instrument(settings, file), values, request.form.get("points"),
                          MAX_POINTS[g.user.role])  # fmt: skip
         if scan is not None:
-            return _start_scan(scan, file, values, seed, course, ranges)
+            return scan_views.start_scan(scan, file, values, seed, course, ranges)
         run, needs_job = submit_run(
             session,
             settings,
@@ -341,81 +334,6 @@ def _requested_seed(course_slug: str | None, file: str) -> str | None:
     return request.form.get("seed") or None
 
 
-def _start_scan(scan: ScanRange, file: str, values: dict[str, str], seed: str | None, course: Course | None,
-                ranges: Ranges | None) -> Response:  # fmt: skip
-    """Record the scan and its points, queue the points that need a job, go to the scan page."""
-    session, settings = db(), _settings()
-    row, keys = submit_scan(session, settings, scan, user_id=g.user.id, role=g.user.role,
-                            instrument_file=file, values=values, ncount=request.form.get("ncount", "1e6"),
-                            seed=seed, ranges=ranges, course_id=course.id if course else None)  # fmt: skip
-    first = session.scalar(select(SimulationRun).where(SimulationRun.scan_id == row.id).limit(1))
-    priority = queue_priority(session, first) if first else 0
-    session.commit()
-    for key in keys:
-        enqueue_run(key, priority)
-    return redirect(url_for("sim.scan", scan_id=row.id))  # type: ignore[return-value]
-
-
-def _visible_scan(scan_id: int) -> SimulationScan:
-    """A scan its owner or a teacher may see; 404 for anyone else, as for runs."""
-    scan = db().get(SimulationScan, scan_id)
-    if scan is None or not (scan.user_id == g.user.id or g.user.role.includes(Role.TEACHER)):
-        abort(404, "There is no such scan.")
-    return scan
-
-
-@blueprint.route("/sim/scans/<int:scan_id>")
-@requires(Role.STUDENT)
-def scan(scan_id: int) -> str:
-    scan = _visible_scan(scan_id)
-    runs = scan_runs(db(), scan)
-    progress = scan_progress(runs)
-    overview = scan_overview(_settings(), scan, runs) if progress.finished else []
-    declared = load_instrument(_settings(), scan.instrument).parameter(scan.parameter)
-    return render_template("sim/scan.html", scan=scan, runs=runs, progress=progress, overview=overview,
-                           unit=declared.unit if declared else "")  # fmt: skip
-
-
-@blueprint.route("/sim/scans/<int:scan_id>/status")
-@requires(Role.STUDENT)
-def scan_status(scan_id: int) -> Response:
-    progress = scan_progress(scan_runs(db(), _visible_scan(scan_id)))
-    label = f"{progress.done} of {progress.total} points done"
-    return jsonify(status=progress.status, progress=progress.done / max(progress.total, 1), label=label,
-                   finished=progress.finished)  # fmt: skip
-
-
-@blueprint.route("/sim/scans/<int:scan_id>/plots/<monitor>.png")
-@requires(Role.STUDENT)
-def scan_plot(scan_id: int, monitor: str) -> Response:
-    scan = _visible_scan(scan_id)
-    try:
-        png = overview_png(_settings(), scan, scan_runs(db(), scan), monitor)
-    except SimulationError as error:
-        abort(404, str(error))
-    response = Response(png, mimetype="image/png")
-    response.headers["Cache-Control"] = "private, max-age=86400"
-    return response
-
-
-@blueprint.route("/sim/scans/<int:scan_id>/download.zip")
-@requires(Role.STUDENT)
-def scan_download(scan_id: int) -> Response:
-    scan = _visible_scan(scan_id)
-    name, data = scan_zip(_settings(), scan, scan_runs(db(), scan))
-    return Response(data, mimetype="application/zip",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})  # fmt: skip
-
-
-@blueprint.route("/sim/scans/<int:scan_id>/cancel", methods=["POST"])
-@requires(Role.STUDENT)
-def scan_cancel(scan_id: int) -> Response:
-    for point in scan_runs(db(), _visible_scan(scan_id)):
-        cancel_run(db(), point)
-    db().commit()
-    return redirect(url_for("sim.scan", scan_id=scan_id))  # type: ignore[return-value]
-
-
 def _result_files(run: SimulationRun) -> list[str]:
     """Every data file of a finished run's result folder (mccode.sim, each monitor's file, ...)."""
     folder = result_dir(_settings(), run.cache_key)
@@ -452,3 +370,6 @@ def sim_layout(instrument: Instrument) -> dict | None:
         return layout_summary(instrument, validate_parameters(instrument, {}))
     except InstrumentError:
         return None
+
+
+from elearn.sim import scan_views  # noqa: E402  (scan routes on this blueprint; imports it)

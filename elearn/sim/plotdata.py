@@ -4,6 +4,7 @@ The browser draws what this module computes: bin edges and centres, I, its error
 count N per bin, totals, where the peak is, and a plain-text description a screen reader reads.
 1D arrays are lists of length n; 2D arrays are nested lists ``z[ix][iy]`` (x outer, y inner),
 as MonitorData holds them. Missing values (a ratio over an empty bin) are None, never NaN.
+A scan's overview is a "points" series: x are the scanned values (no bins), one run per point.
 """
 
 from __future__ import annotations
@@ -91,7 +92,11 @@ def describe(data: dict[str, Any]) -> str:
     x = data["x"]
     what = data["vlabel"]
     parts = [f"{data['label']}: {data['title']}."]
-    if data["ndim"] == 1:
+    points = data.get("kind") == "points"
+    if points:
+        parts.append(f"{what} against {data['xlabel']} at {data['shape'][0]} points from {x['min']:.4g} "
+                     f"to {x['max']:.4g}.")  # fmt: skip
+    elif data["ndim"] == 1:
         parts.append(f"{what} against {data['xlabel']} from {x['min']:.4g} to {x['max']:.4g} "
                      f"in {data['shape'][0]} bins.")  # fmt: skip
     else:
@@ -108,7 +113,7 @@ def describe(data: dict[str, Any]) -> str:
         where = f"{data['xlabel']} = {peak['x']:.4g}"
         if "y" in peak:
             where += f", {data['ylabel']} = {peak['y']:.4g}"
-        parts.append(f"The peak, {peak['value']:.4g}, is at {where}.")
+        parts.append(f"The {'largest value' if points else 'peak'}, {peak['value']:.4g}, is at {where}.")
         parts.append(f"Values range from {data['range']['min']:.4g} to {data['range']['max']:.4g}.")
     return " ".join(parts)
 
@@ -183,3 +188,36 @@ def comparison(labelled: list[tuple[str, MonitorData]]) -> dict[str, Any]:
     except PlotDataError as error:
         result["refused"] = str(error)
     return result
+
+
+def scan_series(entry: dict[str, Any], parameter: str) -> dict[str, Any]:
+    """A scan overview entry (scans.scan_overview) as point series against the scanned value.
+
+    parameter labels the x axis (``lambda [AA]``). Returns {"intensity": integrated I +- E per
+    point, "peak": the centroid +- error per point for 1D monitors, else None}; each series
+    carries "runs" (the run id of every point) beside x, intensity and errors.
+    """
+    result: dict[str, Any] = {"intensity": _points(entry, parameter, "Integrated intensity I", "I", "E")}
+    result["peak"] = None
+    if entry["is_1d"]:
+        centroid = f"Centroid: {entry['xlabel']}"
+        result["peak"] = _points(entry, parameter, centroid, "peak", "peak_E")
+    return result
+
+
+def _points(entry: dict[str, Any], parameter: str, vlabel: str, key: str, error_key: str) -> dict[str, Any]:
+    """One point series: the rows' ``key`` +- ``error_key`` (None where missing) against the scanned value."""
+    rows = entry["rows"]
+    x = [float(row["value"]) for row in rows]
+    values = np.asarray([np.nan if row[key] is None else row[key] for row in rows], dtype=float)
+    errors = np.asarray([row.get(error_key) if row.get(error_key) is not None else np.nan for row in rows])
+    data: dict[str, Any] = {
+        "name": entry["name"], "title": entry["title"], "label": entry["name"], "kind": "points",
+        "ndim": 1, "shape": [len(x)], "xlabel": parameter, "ylabel": vlabel, "vlabel": vlabel,
+        "x": {"centres": x, "min": min(x, default=0.0), "max": max(x, default=0.0)},
+        "intensity": _list(values), "errors": _list(errors.astype(float)), "counts": None, "total": None,
+        "runs": [row["run"] for row in rows],
+    }  # fmt: skip
+    data.update(_extremes(data, values))
+    data["description"] = describe(data)
+    return data

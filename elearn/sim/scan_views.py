@@ -15,10 +15,12 @@ from elearn.courses.models import Course
 from elearn.db import db
 from elearn.sim.models import SimulationRun, SimulationScan
 from elearn.sim.parameters import Ranges
+from elearn.sim.plotdata import scan_series
 from elearn.sim.runs import SimulationError, cancel_run, load_instrument, queue_priority
 from elearn.sim.scans import (
     ScanRange,
     overview_png,
+    parameter_label,
     scan_overview,
     scan_progress,
     scan_runs,
@@ -83,6 +85,25 @@ def scan_plot(scan_id: int, monitor: str) -> Response:
         abort(404, str(error))
     response = Response(png, mimetype="image/png")
     response.headers["Cache-Control"] = "private, max-age=86400"
+    return response
+
+
+@blueprint.route("/sim/scans/<int:scan_id>/data/<monitor>.json")
+@requires(Role.STUDENT)
+def scan_json(scan_id: int, monitor: str) -> Response:
+    """One monitor's overview as point series (plotdata.scan_series), each point linked to its run."""
+    scan = _visible_scan(scan_id)
+    runs = scan_runs(db(), scan)
+    entry = next((e for e in scan_overview(_settings(), scan, runs) if e["name"] == monitor), None)
+    if entry is None:
+        abort(404, f"No monitor {monitor!r} in this scan.")
+    label = parameter_label(load_instrument(_settings(), scan.instrument), scan.parameter)
+    data = scan_series(entry, label)
+    for series in filter(None, data.values()):
+        series["links"] = [url_for("sim.run", run_id=run_id) for run_id in series["runs"]]
+    response = jsonify(data)
+    if scan_progress(runs).finished:
+        response.headers["Cache-Control"] = "private, max-age=86400"
     return response
 
 

@@ -148,9 +148,30 @@ class ScanProgress:
 
 
 def scan_progress(runs: list[SimulationRun]) -> ScanProgress:
-    done = sum(run.status.finished for run in runs)
-    failed = sum(run.status in (RunStatus.FAILED, RunStatus.CANCELLED) for run in runs)
-    return ScanProgress(done, len(runs), failed)
+    return _progress([run.status for run in runs])
+
+
+def _progress(statuses: list[RunStatus]) -> ScanProgress:
+    done = sum(status.finished for status in statuses)
+    failed = sum(status in (RunStatus.FAILED, RunStatus.CANCELLED) for status in statuses)
+    return ScanProgress(done, len(statuses), failed)
+
+
+def recent_scans(
+    session: Session, user_id: int | None, instrument: str | None = None, limit: int = 10
+) -> list[tuple[SimulationScan, ScanProgress]]:
+    """The newest scans (of one user unless user_id is None: a teacher sees all), each with its progress."""
+    query = select(SimulationScan).order_by(SimulationScan.id.desc()).limit(limit)
+    if instrument:
+        query = query.where(SimulationScan.instrument == instrument)
+    if user_id is not None:
+        query = query.where(SimulationScan.user_id == user_id)
+    scans = list(session.scalars(query))
+    statuses: dict[int, list[RunStatus]] = {scan.id: [] for scan in scans}
+    points = select(SimulationRun.scan_id, SimulationRun.status).where(SimulationRun.scan_id.in_(statuses))
+    for scan_id, status in session.execute(points):
+        statuses[scan_id].append(status)
+    return [(scan, _progress(statuses[scan.id])) for scan in scans]
 
 
 def scan_folder(settings: Settings, scan: SimulationScan, runs: list[SimulationRun]) -> Path:
@@ -163,9 +184,10 @@ def scan_folder(settings: Settings, scan: SimulationScan, runs: list[SimulationR
 def scan_overview(
     settings: Settings, scan: SimulationScan, runs: list[SimulationRun]
 ) -> list[dict[str, Any]]:
-    """Per monitor: name, title, xlabel, is_1d and rows of {point, run, value, I, E, peak}.
+    """Per monitor: name, title, xlabel, is_1d and rows of {point, run, value, I, E, peak, peak_E}.
 
-    Only finished points with results appear; peak is None for 2D monitors and empty histograms.
+    Only finished points with results appear; peak (the centroid, in the monitor's x unit) and its
+    error peak_E are None for 2D monitors and empty histograms.
     Written to overview.json once every point has finished.
     """
     folder = scan_folder(settings, scan, runs)
@@ -180,24 +202,34 @@ def scan_overview(
                 "name": monitor["name"], "title": monitor["title"], "xlabel": monitor["xlabel"],
                 "is_1d": len(monitor["shape"]) == 1, "rows": []})  # fmt: skip
             file = result_dir(settings, run.cache_key) / monitor["file"]
-            peak = _centroid(file) if entry["is_1d"] else None
+            peak, peak_error = _centroid(file) if entry["is_1d"] else (None, None)
             value = run.parameters[scan.parameter]
             entry["rows"].append({"point": run.scan_point, "run": run.id, "value": value, "I": monitor["I"],
-                                  "E": monitor["E"], "peak": peak})  # fmt: skip
+                                  "E": monitor["E"], "peak": peak, "peak_E": peak_error})  # fmt: skip
     overview = list(series.values())
     if scan_progress(runs).finished and overview:
         _write_atomic(stored, json.dumps(overview).encode())
     return overview
 
 
-def _centroid(path: Path) -> float | None:
-    """Intensity-weighted mean of the bin centres of a 1D McStas monitor file (columns x I I_err N)."""
+def _centroid(path: Path) -> tuple[float | None, float | None]:
+    """Intensity-weighted mean c of the bin centres x of a 1D McStas monitor file (columns x I I_err N)
+    and its error, the bins' errors e propagated: sqrt(sum(((x - c) e)^2)) / sum(I); (None, None) if empty."""
     if not path.exists():
-        return None
+        return None, None
     data = np.loadtxt(path, ndmin=2)
     weights = data[:, 1]
     total = float(weights.sum())
-    return float((data[:, 0] * weights).sum() / total) if total > 0 else None
+    if total <= 0:
+        return None, None
+    centre = float((data[:, 0] * weights).sum() / total)
+    return centre, float(np.sqrt((((data[:, 0] - centre) * data[:, 2]) ** 2).sum()) / total)
+
+
+def parameter_label(instrument: Instrument, parameter: str) -> str:
+    """``lambda [AA]``: the scanned parameter with its unit, for axes and tables."""
+    declared = instrument.parameter(parameter)
+    return f"{parameter} [{declared.unit}]" if declared is not None and declared.unit else parameter
 
 
 def overview_png(settings: Settings, scan: SimulationScan, runs: list[SimulationRun], monitor: str) -> bytes:
@@ -217,8 +249,7 @@ def overview_png(settings: Settings, scan: SimulationScan, runs: list[Simulation
 def _draw_overview(entry: dict[str, Any], parameter: str, instrument: Instrument) -> bytes:
     from matplotlib.figure import Figure
 
-    declared = instrument.parameter(parameter)
-    xlabel = f"{parameter} [{declared.unit}]" if declared is not None and declared.unit else parameter
+    xlabel = parameter_label(instrument, parameter)
     rows = entry["rows"]
     x = [row["value"] for row in rows]
     figure = Figure(figsize=(6.4, 6.0 if entry["is_1d"] else 4.4), dpi=100, layout="constrained")

@@ -32,7 +32,7 @@ from elearn.sim.content import course_ranges, course_simulation
 from elearn.sim.instrument import Instrument, InstrumentError
 from elearn.sim.layout import cached_layout_png, layout_summary
 from elearn.sim.mccode_reader import read_output
-from elearn.sim.models import RunStatus, SimulationRun
+from elearn.sim.models import RunStatus, SimulationRun, SimulationScan
 from elearn.sim.parameters import Ranges, validate_parameters
 from elearn.sim.plotdata import comparison, monitor_data
 from elearn.sim.plots import SCALES, cached_png
@@ -47,7 +47,7 @@ from elearn.sim.runs import (
     result_dir,
     submit_run,
 )
-from elearn.sim.scans import MAX_POINTS, find_scan
+from elearn.sim.scans import MAX_POINTS, ScanProgress, find_scan, recent_scans
 from elearn.sim.tasks import enqueue_run
 
 blueprint = Blueprint("sim", __name__, template_folder="templates", static_folder="static",
@@ -69,6 +69,12 @@ def _visible_run(run_id: int) -> SimulationRun:
     return run
 
 
+def _recent_scans(instrument: str | None = None) -> list[tuple[SimulationScan, ScanProgress]]:
+    if g.user is None:
+        return []
+    return recent_scans(db(), None if g.user.role.includes(Role.TEACHER) else g.user.id, instrument)
+
+
 def _recent_runs(instrument: str | None = None, limit: int = 20) -> list[SimulationRun]:
     query = select(SimulationRun).order_by(SimulationRun.id.desc()).limit(limit)
     if instrument:
@@ -84,7 +90,7 @@ def _recent_runs(instrument: str | None = None, limit: int = 20) -> list[Simulat
 @public
 def instruments() -> str:
     return render_template("sim/instruments.html", catalog=instrument_catalog(_settings()),
-                           runs=_recent_runs())  # fmt: skip
+                           runs=_recent_runs(), scans=_recent_scans())  # fmt: skip
 
 
 def _course(course_slug: str | None, file: str) -> tuple[Course | None, Ranges | None]:
@@ -114,6 +120,7 @@ def instrument(file: str, course_slug: str | None = None) -> str:
                            ranges=ranges or {},
                            description=entry.description if entry else "", values=request.args,
                            max_ncount=ncount_cap(settings, role), runs=_recent_runs(file),
+                           scans=_recent_scans(file),
                            max_points=MAX_POINTS[role],
                            cache_never=_cache_never(course_slug, file))  # fmt: skip
 

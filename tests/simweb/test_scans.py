@@ -111,12 +111,55 @@ def test_scans_are_private_to_their_owner_and_teachers(client, auth, make_user) 
     page_url = start_scan(auth, points="2")
     auth.post("/auth/logout")
     auth.login(make_user())
-    for suffix in ("", "/status", "/plots/psd.png", "/download.zip"):
+    for suffix in ("", "/status", "/plots/psd.png", "/data/psd.json", "/download.zip"):
         assert client.get(page_url + suffix).status_code == 404, suffix
     assert auth.post(page_url + "/cancel").status_code == 404
     auth.post("/auth/logout")
     auth.login(make_user(Role.TEACHER))
     assert client.get(page_url).status_code == 200
+    assert client.get(page_url + "/data/psd.json").status_code == 200
+
+
+def test_the_overview_data_are_point_series_of_the_runs_summaries(client, auth, make_user, session) -> None:
+    auth.login(make_user())
+    page_url = start_scan(auth)
+    runs = scan_runs(session, session.get(SimulationScan, int(page_url.rsplit("/", 1)[1])))
+    data = client.get(f"{page_url}/data/lambda_mon.json").get_json()
+    intensity, peak = data["intensity"], data["peak"]
+    summaries = [next(m for m in run.summary if m["name"] == "lambda_mon") for run in runs]
+    assert intensity["kind"] == "points" and intensity["xlabel"] == "lambda [AA]"
+    assert intensity["x"]["centres"] == [2.0, 4.0, 6.0, 8.0] and intensity["x"]["min"] == 2.0
+    assert intensity["intensity"] == [m["I"] for m in summaries]
+    assert intensity["errors"] == [m["E"] for m in summaries]
+    assert intensity["runs"] == [run.id for run in runs]
+    assert intensity["links"] == [f"/sim/runs/{run.id}" for run in runs]  # drill-down to each point's run
+    description = intensity["description"]
+    assert description.startswith("lambda_mon: ") and "at 4 points from 2 to 8" in description
+    assert peak["vlabel"].startswith("Centroid: ") and peak["runs"] == intensity["runs"]
+    assert all(abs(c - lam) < 0.2 for c, lam in zip(peak["intensity"], (2, 4, 6, 8), strict=True))
+    assert all(0 < e < 0.05 for e in peak["errors"])  # 1e4 rays in a 1 AA band: the centroid is sharp
+    psd = client.get(f"{page_url}/data/psd.json").get_json()
+    assert psd["peak"] is None and len(psd["intensity"]["intensity"]) == 4  # 2D: intensity only
+    assert client.get(f"{page_url}/data/nothing.json").status_code == 404
+
+
+def test_recent_scans_are_listed_with_their_progress_and_points_link_back(client, auth, make_user) -> None:
+    owner = make_user()
+    auth.login(owner)
+    page_url = start_scan(auth, points="2")
+    scan_id = page_url.rsplit("/", 1)[1]
+    for listing in ("/sim", GUIDE):
+        html = client.get(listing).get_data(as_text=True)
+        assert f'<a href="{page_url}">scan #{scan_id}</a>' in html and "done: 2 of 2 points" in html, listing
+        assert f'<a href="{page_url}">point 1 of scan #{scan_id}</a>' in html  # the runs list links back
+    assert f"scan #{scan_id}<" not in client.get("/sim/SANS_spheres.instr").get_data(as_text=True)
+    auth.post("/auth/logout")
+    auth.login(make_user())
+    assert f"scan #{scan_id}<" not in client.get("/sim").get_data(as_text=True)
+    auth.post("/auth/logout")
+    auth.login(make_user(Role.TEACHER))
+    html = client.get("/sim").get_data(as_text=True)
+    assert f'<a href="{page_url}">scan #{scan_id}</a>' in html and owner.name in html
 
 
 @pytest.mark.parametrize(

@@ -2,6 +2,7 @@
 // overlays of several runs with a difference / ratio view, box and wheel zoom (double-click resets),
 // hover read-out of x (y), value ± error and N, linear/log switch, a data table and a text
 // description for screen readers. Data comes from the JSON routes written by elearn/sim/plotdata.py.
+// A "points" series (a scan: x = scanned values, not bins) links every point to its run.
 (function () {
   "use strict";
   if (window.ElearnPlot) return; // a page with several widgets includes this script several times
@@ -57,6 +58,7 @@
     this.series = series;
     this.options = options || {};
     this.is2d = series[0].ndim === 2;
+    this.points = series[0].kind === "points";
     this.log = false;
     this.id = "plot" + (++counter);
     this.host = host;
@@ -101,7 +103,10 @@
     const details = html("details", { class: "iplot-data" }, box);
     html("summary", {}, details, "Data table");
     this.series.forEach((s) => {
-      if (s.ndim === 1) {
+      if (s.kind === "points") {
+        const rows = s.x.centres.map((x, i) => [x, s.intensity[i], s.errors[i], { href: s.links[i], text: "run #" + s.runs[i] }]);
+        dataTable(details, s.label + ": " + s.vlabel + " per point", [s.xlabel, s.vlabel, "Error", "Run"], rows);
+      } else if (s.ndim === 1) {
         const rows = s.x.centres.map((x, i) => [x, s.intensity[i], s.errors[i], s.counts ? s.counts[i] : null]);
         dataTable(details, s.label + ": " + s.title + " per bin",
           [s.xlabel || "x", s.vlabel, "Error", "Events N"], rows);
@@ -124,7 +129,10 @@
     const body = html("tbody", {}, table);
     rows.forEach((row) => {
       const tr = html("tr", {}, body);
-      row.forEach((v, i) => html(i === 0 ? "th" : "td", i === 0 ? { scope: "row" } : {}, tr, fmt(v, i === 0 ? 4 : 4)));
+      row.forEach((v, i) => {
+        const cell = html(i === 0 ? "th" : "td", i === 0 ? { scope: "row" } : {}, tr);
+        if (v && v.href) html("a", { href: v.href }, cell, v.text); else cell.textContent = fmt(v, 4);
+      });
     });
   }
 
@@ -133,6 +141,7 @@
     const first = this.series[0];
     const e = { x0: first.x.min, x1: first.x.max };
     this.series.forEach((s) => { e.x0 = Math.min(e.x0, s.x.min); e.x1 = Math.max(e.x1, s.x.max); });
+    if (this.points) { const pad = (e.x1 - e.x0 || Math.abs(e.x0) || 1) * 0.04; e.x0 -= pad; e.x1 += pad; }
     const values = [];
     this.series.forEach((s) => {
       const I = flat(s.intensity), E = flat(s.errors || []);
@@ -231,7 +240,7 @@
           const lowValue = this.log ? Math.max(value - error, this.view.y0 / 10) : value - error;
           el("line", { x1: px, x2: px, y1: this.sy(lowValue), y2: this.sy(value + error), class: "iplot-error" }, group);
         }
-        el("circle", { cx: px, cy: py, r: 2 }, group);
+        el("circle", { cx: px, cy: py, r: this.points ? 3.5 : 2 }, group);
       });
       el("polyline", { points: points.join(" "), fill: "none", class: "iplot-line" }, group);
     });
@@ -293,7 +302,27 @@
     return i >= 0 && i < n ? i : null;
   }
 
+  // The point of a points series nearest to px on screen (within 12 px), or null.
+  Plot.prototype.nearest = function (px) {
+    const s = this.series[0];
+    let best = null;
+    s.x.centres.forEach((x, i) => {
+      const distance = Math.abs(this.sx(x) - px);
+      if (s.intensity[i] !== null && distance <= 12 && (best === null || distance < best.distance)) best = { i: i, distance: distance };
+    });
+    return best && best.i;
+  };
+
+  Plot.prototype.hoverPoint = function (px) {
+    const s = this.series[0], i = this.nearest(px);
+    this.readout.replaceChildren();
+    if (i === null) return;
+    this.readout.append(s.xlabel + " = " + fmt(s.x.centres[i]) + ": " + fmt(s.intensity[i]) + " ± " + fmt(s.errors[i], 2) + " · ");
+    html("a", { href: s.links[i] }, this.readout, "run #" + s.runs[i]);
+  };
+
   Plot.prototype.hover = function (px, py) {
+    if (this.points) return this.hoverPoint(px);
     const [x, y] = this.invert(px, py);
     const parts = [];
     this.series.forEach((s) => {
@@ -346,6 +375,9 @@
       const end = this.point(event);
       if (box) box.remove();
       if (Math.abs(end[0] - start[0]) > 4 && Math.abs(end[1] - start[1]) > 4) this.zoomTo(start[0], end[0], start[1], end[1]);
+      else if (this.points && event.type === "mouseup" && this.nearest(end[0]) !== null) {
+        window.location.href = this.series[0].links[this.nearest(end[0])];
+      }
       start = box = null;
     };
     this.hit.addEventListener("mouseup", finish);
@@ -370,7 +402,7 @@
     html("p", { class: "flash error" }, host, error.message);
   }
 
-  // One run's monitor into host (hides the static PNG fallback inside it).
+  // One run's monitor into host.
   async function loadMonitor(host, url) {
     try {
       const data = await fetchJson(url);
@@ -405,7 +437,18 @@
     host.classList.add("iplot-ready");
   }
 
-  window.ElearnPlot = { loadMonitor: loadMonitor, loadComparison: loadComparison, fetchJson: fetchJson };
+  // A scan's monitor: integrated intensity against the scanned value, and the peak position for 1D.
+  async function loadScan(host, url) {
+    try {
+      const data = await fetchJson(url), target = host.querySelector(".iplot-host") || host;
+      new Plot(target, [data.intensity], { title: data.intensity.label + ": " + data.intensity.vlabel + " against " + data.intensity.xlabel });
+      if (data.peak) new Plot(target, [data.peak], { title: data.peak.label + ": " + data.peak.vlabel + " against " + data.peak.xlabel });
+      host.classList.add("iplot-ready");
+    } catch (error) { failed(host, error); }
+  }
+
+  window.ElearnPlot = { loadMonitor: loadMonitor, loadComparison: loadComparison, loadScan: loadScan, fetchJson: fetchJson };
   document.querySelectorAll("[data-plot-url]").forEach((host) => loadMonitor(host, host.dataset.plotUrl));
+  document.querySelectorAll("[data-scan-url]").forEach((host) => loadScan(host, host.dataset.scanUrl));
   document.querySelectorAll("[data-compare-url]").forEach((host) => loadComparison(host, host.dataset.compareUrl));
 })();

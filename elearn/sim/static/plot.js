@@ -27,7 +27,9 @@
   }
   function fmt(value, digits) {
     if (value === null || value === undefined || !isFinite(value)) return "–";
-    return Number(value).toPrecision(digits || 4).replace(/\.?0+(e|$)/, "$1");
+    const [mantissa, exponent] = Number(value).toPrecision(digits || 4).split("e");
+    const trimmed = mantissa.includes(".") ? mantissa.replace(/\.?0+$/, "") : mantissa; // 5.755e+10, not 5.755e+1
+    return exponent === undefined ? trimmed : trimmed + "e" + exponent;
   }
   function viridis(t) {
     const x = Math.min(1, Math.max(0, t)) * (VIRIDIS.length - 1), i = Math.min(Math.floor(x), VIRIDIS.length - 2);

@@ -16,7 +16,7 @@ from elearn.quiz.models import Quiz, QuizVersion
 from elearn.quiz.text import TextRenderer
 from elearn.wiki.markup import Links, Outline
 from elearn.wiki.models import Page
-from elearn.wiki.pages import asset_path, page_path
+from elearn.wiki.pages import asset_names, asset_path, page_path
 
 
 @lru_cache(maxsize=256)
@@ -68,25 +68,29 @@ def course_renderer(session: Session, course: Course) -> TextRenderer:
     key = (course.id, course.imported_at.isoformat())
     renderer = _renderers.get(key)
     if renderer is None:
-        pages = session.execute(
-            select(Page.slug, Page.title, Page.outline).where(Page.course_id == course.id)
-        )
-        outlines = {
-            title.casefold(): Outline(
-                title,
-                slug,
-                dict((outline or {}).get("sections", {})),
-                dict((outline or {}).get("equations", {})),
-            )
-            for slug, title, outline in pages
-        }
-        links = Links(
-            outlines,
-            lambda slug: page_path(course.slug, slug),
-            lambda name: asset_path(course.slug, name),
-        )
-        renderer = _renderers[key] = TextRenderer(links)
+        renderer = _renderers[key] = stored_course_renderer(session, course)
     return renderer
+
+
+def stored_course_renderer(session: Session, course: Course) -> TextRenderer:
+    """A renderer built now from the course's pages (browser edits included) and assets."""
+    pages = session.execute(select(Page.slug, Page.title, Page.outline).where(Page.course_id == course.id))
+    outlines = {
+        title.casefold(): Outline(
+            title,
+            slug,
+            dict((outline or {}).get("sections", {})),
+            dict((outline or {}).get("equations", {})),
+        )
+        for slug, title, outline in pages
+    }
+    assets = asset_names(session, course.id)
+    links = Links(
+        outlines,
+        lambda slug: page_path(course.slug, slug),
+        lambda name: asset_path(course.slug, name) if name in assets else None,
+    )
+    return TextRenderer(links)
 
 
 def quiz_activities(session: Session, course_slug: str) -> list[Activity]:

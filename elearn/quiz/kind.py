@@ -8,10 +8,11 @@ from sqlalchemy.orm import Session
 from elearn.courses.content import ContentProblem, CourseSource
 from elearn.courses.kinds import ContentKind, register_content_kind
 from elearn.courses.models import Course
-from elearn.quiz.content import quiz_files, read_quiz_text, sha256
+from elearn.quiz.content import QuizSpec, quiz_files, read_quiz_text, sha256
 from elearn.quiz.models import Quiz, QuizVersion
 from elearn.quiz.text import TextRenderer
 from elearn.wiki.markup import Links, outline_of
+from elearn.wiki.models import RevisionOrigin
 from elearn.wiki.pages import asset_path, page_path
 
 
@@ -25,55 +26,94 @@ def check_quizzes(source: CourseSource) -> list[ContentProblem]:
         spec, found = read_quiz_text(
             path.read_text(encoding="utf-8"), path.stem, where, renderer, source.folder
         )
-        problems += found
-        if spec is not None and spec.module and spec.module not in modules:
-            problems.append(
-                ContentProblem(where, 1, f"module: the course has no module {spec.module!r}")
-            )
-        if spec is not None and not spec.questions and not found:
-            problems.append(ContentProblem(where, 1, "a quiz needs at least one question"))
+        problems += found + course_problems(spec, found, modules, where)
+    return problems
+
+
+def course_problems(
+    spec: QuizSpec | None, found: list[ContentProblem], modules: set[str], where: str
+) -> list[ContentProblem]:
+    """What a readable quiz still needs within its course: a known module, a question."""
+    problems = []
+    if spec is not None and spec.module and spec.module not in modules:
+        problems.append(ContentProblem(where, 1, f"module: the course has no module {spec.module!r}"))
+    if spec is not None and not spec.questions and not found:
+        problems.append(ContentProblem(where, 1, "a quiz needs at least one question"))
     return problems
 
 
 def load_quizzes(session: Session, course: Course, source: CourseSource) -> list[str]:
-    """Create or update the course's quizzes; a changed file becomes a new version."""
+    """Create or update the course's quizzes; a changed file becomes a new version. A browser
+    edit stays while its file is unchanged since it was imported; a changed file replaces it,
+    and the report says so (the edit stays among the versions)."""
     existing = {q.slug: q for q in session.scalars(select(Quiz).where(Quiz.course_id == course.id))}
     created = updated = 0
+    notices: list[str] = []
     module_order = {module.title: index for index, module in enumerate(source.modules)}
     for position, path in enumerate(quiz_files(source.folder), start=1):
         text = path.read_text(encoding="utf-8")
-        spec, _ = read_quiz_text(text, path.stem, path.name, None, source.folder)
-        assert spec is not None  # checked before loading
         quiz = existing.pop(path.stem, None)
+        kept = _kept_browser_edit(session, quiz, text) if quiz else None
+        spec, _ = read_quiz_text(kept.source if kept else text, path.stem, path.name, None, source.folder)
+        assert spec is not None  # checked before loading
         if quiz is None:
             quiz = Quiz(course_id=course.id, slug=path.stem)
             session.add(quiz)
             created += 1
-        quiz.title, quiz.module, quiz.max_score, quiz.listed = (
-            spec.title,
-            spec.module,
-            spec.max_score,
-            True,
-        )
-        quiz.position = module_order.get(spec.module, len(module_order)) * 1000 + position
+        apply_spec(quiz, spec, module_order, position)
+        quiz.listed = True
         session.flush()
-        latest = session.scalar(
-            select(QuizVersion)
-            .where(QuizVersion.quiz_id == quiz.id)
-            .order_by(QuizVersion.number.desc())
-            .limit(1)
-        )
-        digest = sha256(text)
-        if latest is None or latest.sha256 != digest:
-            number = latest.number + 1 if latest else 1
-            session.add(QuizVersion(quiz_id=quiz.id, number=number, source=text, sha256=digest))
+        latest = _latest(session, quiz, None)
+        if kept is None and (latest is None or latest.sha256 != sha256(text)):
+            if latest is not None and latest.origin != RevisionOrigin.IMPORT:
+                notices.append(
+                    f"{source.where(f'quizzes/{path.name}')}: the file changed and replaces the browser "
+                    f"edit of quiz {quiz.slug!r} (version {latest.number}, kept in the quiz's versions)"
+                )
+            add_version(session, quiz, text, origin=RevisionOrigin.IMPORT)
             updated += latest is not None
-    lines = [f"{course.slug}: {created} quizzes created, {updated} updated"]
+    lines = [f"{course.slug}: {created} quizzes created, {updated} updated", *notices]
     for orphan in existing.values():
         orphan.listed = False
         lines.append(f"quiz {orphan.slug!r} has no file any more: kept with its attempts, unlisted")
     session.flush()
     return lines
+
+
+def _kept_browser_edit(session: Session, quiz: Quiz, text: str) -> QuizVersion | None:
+    """The newest version if it was made in the browser and the file is as last imported."""
+    latest, imported = _latest(session, quiz, None), _latest(session, quiz, RevisionOrigin.IMPORT)
+    unchanged = imported is not None and imported.sha256 == sha256(text)
+    return latest if latest is not None and latest.origin != RevisionOrigin.IMPORT and unchanged else None
+
+
+def _latest(session: Session, quiz: Quiz, origin: RevisionOrigin | None) -> QuizVersion | None:
+    """The quiz's newest version (of that origin)."""
+    query = select(QuizVersion).where(QuizVersion.quiz_id == quiz.id)
+    if origin is not None:
+        query = query.where(QuizVersion.origin == origin)
+    return session.scalar(query.order_by(QuizVersion.number.desc()).limit(1))
+
+
+def apply_spec(quiz: Quiz, spec: QuizSpec, module_order: dict[str, int], position: int) -> None:
+    """Copy what lists and grades a quiz from its newest version; ordered by module, then file."""
+    quiz.title, quiz.module, quiz.max_score = spec.title, spec.module, spec.max_score
+    quiz.position = module_order.get(spec.module, len(module_order)) * 1000 + position
+
+
+def add_version(
+    session: Session, quiz: Quiz, text: str, *, origin: RevisionOrigin, author_id: int | None = None,
+    note: str = "",
+) -> QuizVersion:
+    """Store ``text`` as the quiz's next version (new attempts start on it)."""
+    latest = _latest(session, quiz, None)
+    version = QuizVersion(
+        quiz_id=quiz.id, number=latest.number + 1 if latest else 1, source=text, sha256=sha256(text),
+        origin=origin, author_id=author_id, note=note,
+    )
+    session.add(version)
+    session.flush()
+    return version
 
 
 def _source_renderer(source: CourseSource) -> TextRenderer:

@@ -9,9 +9,11 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, Enum, Float, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from elearn.auth.models import User
 from elearn.courses.models import Course
 from elearn.db import Base
 from elearn.db.types import UTCDateTime, utcnow
+from elearn.wiki.models import RevisionOrigin
 
 
 class Quiz(Base):
@@ -36,7 +38,8 @@ class Quiz(Base):
 
 
 class QuizVersion(Base):
-    """The quiz file as imported; attempts keep the version they started on."""
+    """The quiz file's text as imported or saved in the browser editor; attempts keep the version
+    they started on."""
 
     __tablename__ = "quiz_versions"
     __table_args__ = (UniqueConstraint("quiz_id", "number"),)
@@ -46,9 +49,16 @@ class QuizVersion(Base):
     number: Mapped[int]
     source: Mapped[str] = mapped_column(Text)  # the YAML file's text
     sha256: Mapped[str] = mapped_column(String(64))
-    imported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)  # made: imported or saved
+    origin: Mapped[RevisionOrigin] = mapped_column(
+        Enum(RevisionOrigin, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e]),
+        default=RevisionOrigin.IMPORT,
+    )
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    note: Mapped[str] = mapped_column(String(500), default="")  # the editor's "what did you change"
 
     quiz: Mapped[Quiz] = relationship(back_populates="versions")
+    author: Mapped[User | None] = relationship()
 
 
 class AttemptState(enum.StrEnum):

@@ -380,3 +380,6 @@ def _settings():
 def _names(user_ids) -> dict[int, str]:
     ids = {i for i in user_ids if i is not None}
     return {user.id: user.name for user in db().scalars(select(User).where(User.id.in_(ids)))} if ids else {}
+
+
+from elearn.quiz import editor_views as _editor_views  # noqa: E402, F401  (its routes on this blueprint)

@@ -213,8 +213,11 @@ class DiffLine:
 
 def diff_revisions(old: PageRevision, new: PageRevision) -> list[DiffLine]:
     """A unified, line-based diff of two revisions' title and body."""
-    before = [f"# {old.title}", *old.body.splitlines()]
-    after = [f"# {new.title}", *new.body.splitlines()]
+    return diff_lines([f"# {old.title}", *old.body.splitlines()], [f"# {new.title}", *new.body.splitlines()])
+
+
+def diff_lines(before: list[str], after: list[str]) -> list[DiffLine]:
+    """A unified diff of two texts' lines (also the quiz versions' diff), without file headers."""
     lines = []
     for line in list(difflib.unified_diff(before, after, lineterm="", n=3))[2:]:
         kind = {"+": "add", "-": "remove", "@": "hunk"}.get(line[:1], "context")

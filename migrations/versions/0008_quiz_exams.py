@@ -1,4 +1,4 @@
-"""quiz exam readiness, regrading and manual overrides
+"""quiz exam readiness, regrading, manual overrides and versions saved in the browser editor
 
 Revision ID: 0008_quiz_exams
 Revises: 0007_sim_scans
@@ -41,6 +41,22 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_quiz_score_changes")),
     )
     op.create_index(op.f("ix_quiz_score_changes_attempt_id"), "quiz_score_changes", ["attempt_id"])
+    # before quiz_attempts: SQLite rebuilds both tables and cascades a course deletion in table
+    # order, and the attempts (RESTRICT on their version) must still go before the versions
+    with op.batch_alter_table("quiz_versions") as batch_op:
+        batch_op.add_column(
+            sa.Column(
+                "origin",
+                sa.Enum("import", "web", "revert", name="revisionorigin", native_enum=False, length=16),
+                nullable=False,
+                server_default="import",
+            )
+        )
+        batch_op.add_column(sa.Column("author_id", sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column("note", sa.String(length=500), nullable=False, server_default=""))
+        batch_op.create_foreign_key(
+            op.f("fk_quiz_versions_author_id_users"), "users", ["author_id"], ["id"], ondelete="SET NULL"
+        )
     with op.batch_alter_table("quiz_attempts") as batch_op:
         batch_op.add_column(sa.Column("graded_version_id", sa.Integer(), nullable=True))
         batch_op.create_foreign_key(
@@ -56,6 +72,11 @@ def downgrade() -> None:
     with op.batch_alter_table("quiz_responses") as batch_op:
         batch_op.drop_column("override_comment")
         batch_op.drop_column("override_score")
+    with op.batch_alter_table("quiz_versions") as batch_op:
+        batch_op.drop_constraint(op.f("fk_quiz_versions_author_id_users"), type_="foreignkey")
+        batch_op.drop_column("note")
+        batch_op.drop_column("author_id")
+        batch_op.drop_column("origin")
     with op.batch_alter_table("quiz_attempts") as batch_op:
         batch_op.drop_constraint(
             op.f("fk_quiz_attempts_graded_version_id_quiz_versions"), type_="foreignkey"

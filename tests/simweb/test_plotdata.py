@@ -11,7 +11,7 @@ from elearn.sim.engines import select_engine
 from elearn.sim.instrument import parse_instrument
 from elearn.sim.mccode_reader import read_output
 from elearn.sim.parameters import validate_parameters
-from elearn.sim.plotdata import PlotDataError, comparison, difference, monitor_data, ratio
+from elearn.sim.plotdata import PlotDataError, comparison, difference, monitor_data, ratio, scan_series
 
 ROOT = Path(__file__).parents[2]
 GUIDE = ROOT / "simulations" / "Guide_slits.instr"
@@ -170,3 +170,21 @@ def test_compare_refuses_foreign_runs_other_instruments_and_bad_lists(client, au
     other = start(auth, "2")
     assert client.get(f"/sim/compare?runs={other},{mine}").status_code == 404
     assert client.get(f"/sim/compare/data/psd.json?runs={other},{mine}").status_code == 404
+
+
+def test_scan_series_keep_missing_values_as_none_and_describe_points() -> None:
+    """A scan overview entry from an older overview.json (no peak_E) and a point with an empty histogram."""
+    rows = [{"point": 0, "run": 7, "value": 8, "I": 2.0, "E": 0.5, "peak": 4.1},
+            {"point": 1, "run": 8, "value": 4, "I": 0.0, "E": 0.0, "peak": None}]  # fmt: skip
+    entry = {"name": "lambda_mon", "title": "Wavelength monitor", "xlabel": "Wavelength [AA]", "is_1d": True,
+             "rows": rows}  # fmt: skip
+    series = scan_series(entry, "lambda [AA]")
+    intensity, peak = series["intensity"], series["peak"]
+    assert intensity["x"] == {"centres": [8.0, 4.0], "min": 4.0, "max": 8.0} and intensity["runs"] == [7, 8]
+    assert intensity["intensity"] == [2.0, 0.0] and intensity["errors"] == [0.5, 0.0]
+    assert intensity["description"] == ("lambda_mon: Wavelength monitor. Integrated intensity I against "
+                                        "lambda [AA] at 2 points from 4 to 8. The largest value, 2, is at "
+                                        "lambda [AA] = 8. Values range from 0 to 2.")  # fmt: skip
+    assert peak["intensity"] == [4.1, None] and peak["errors"] == [None, None]
+    json.dumps(series, allow_nan=False)  # no NaN reaches the browser
+    assert scan_series({**entry, "is_1d": False}, "lambda")["peak"] is None

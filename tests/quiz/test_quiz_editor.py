@@ -6,12 +6,17 @@ import re
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from elearn.auth.models import Role
+from elearn.auth.services import create_user
 from elearn.courses.importer import import_course
+from elearn.db import make_engine
+from elearn.quiz.editing import save_quiz
 from elearn.quiz.models import Quiz, QuizVersion
 from elearn.wiki.models import RevisionOrigin
 from tests.conftest import csrf_token
+from tests.test_cli import elearn
 
 QUIZ = "/courses/mini/quizzes/waves"
 SIMULATION_QUESTION = """\
@@ -154,3 +159,31 @@ def test_an_import_after_a_browser_edit_keeps_it_until_the_file_changes_then_say
     assert [(v.number, v.origin) for v in versions(session)] == [
         (1, RevisionOrigin.IMPORT), (2, RevisionOrigin.WEB), (3, RevisionOrigin.IMPORT)]
     assert "tolerance: 3%" in editor_text(client)
+
+
+def test_the_command_line_imports_a_corrected_file_and_names_the_browser_edit_it_replaces(
+    tmp_path, quiz_course_folder
+) -> None:
+    """`elearn courses import` as an operator runs it, around an edit saved by the editor's service."""
+    assert elearn(tmp_path, "db", "upgrade").returncode == 0
+    assert "2 quizzes created" in elearn(tmp_path, "courses", "import", str(quiz_course_folder)).stdout
+    path = quiz_course_folder / "quizzes" / "waves.yaml"
+    path.write_text(path.read_text().replace("tolerance: 1%", "tolerance: 2%"))
+    again = elearn(tmp_path, "courses", "import", str(quiz_course_folder))
+    assert "0 quizzes created, 1 updated" in again.stdout
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'instance' / 'elearn.sqlite'}")
+    with Session(engine) as session:
+        teacher = create_user(session, email="t@example.org", name="T", password=None, role=Role.TEACHER)
+        quiz = session.scalar(select(Quiz).where(Quiz.slug == "waves"))
+        edited = path.read_text().replace("tolerance: 2%", "tolerance: 5%")
+        assert save_quiz(session, quiz, edited, author_id=teacher.id, note="browser fix").number == 3
+        session.commit()
+    engine.dispose()
+    path.write_text(path.read_text().replace("tolerance: 2%", "tolerance: 4%"))
+    result = elearn(tmp_path, "courses", "import", str(quiz_course_folder))
+    assert result.returncode == 0, result.stderr
+    assert (
+        "mini/quizzes/waves.yaml: the file changed and replaces the browser edit of quiz 'waves' "
+        "(version 3, kept in the quiz's versions)"
+    ) in result.stdout.splitlines()

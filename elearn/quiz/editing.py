@@ -16,11 +16,12 @@ from elearn.wiki.pages import DiffLine, diff_lines
 
 
 class QuizEditError(Exception):
-    """The edited text has problems (``problems``: line numbers in the text); nothing was saved."""
+    """Nothing was saved: the text has problems (``problems``: line numbers in the text), or
+    another version was saved since the editor opened."""
 
-    def __init__(self, problems: list[ContentProblem]) -> None:
-        super().__init__("\n".join(map(str, problems)))
-        self.problems = problems
+    def __init__(self, message: str, problems: list[ContentProblem] | None = None) -> None:
+        super().__init__(message)
+        self.problems = problems or []
 
 
 def check_quiz_text(session: Session, quiz: Quiz, text: str) -> tuple[QuizSpec | None, list[ContentProblem]]:
@@ -32,15 +33,24 @@ def check_quiz_text(session: Session, quiz: Quiz, text: str) -> tuple[QuizSpec |
     return spec, found + course_problems(spec, found, modules, where)
 
 
-def save_quiz(session: Session, quiz: Quiz, text: str, *, author_id: int, note: str) -> QuizVersion | None:
-    """Save an edited text as the quiz's next version; None if it equals the newest version.
-    Raises QuizEditError with every problem, as the import would list them."""
+def save_quiz(
+    session: Session, quiz: Quiz, text: str, *, author_id: int, note: str, base_number: int
+) -> QuizVersion | None:
+    """Save a text edited from version ``base_number`` as the quiz's next version; None if it
+    equals the newest version. Raises QuizEditError with every problem, as the import would
+    list them, or if a newer version was saved meanwhile."""
     text = text.replace("\r\n", "\n")
-    if sha256(text) == current_version(session, quiz).sha256:
+    latest = current_version(session, quiz)
+    if sha256(text) == latest.sha256:
         return None
+    if latest.number != base_number:
+        raise QuizEditError(
+            f"Version {latest.number} was saved after you opened version {base_number}: your text is "
+            "kept below; compare it with the versions list and save again."
+        )
     spec, problems = check_quiz_text(session, quiz, text)
     if problems or spec is None:
-        raise QuizEditError(problems)
+        raise QuizEditError("The quiz has problems; nothing was saved.", problems)
     version = add_version(
         session, quiz, text, origin=RevisionOrigin.WEB, author_id=author_id, note=note.strip()[:500]
     )

@@ -24,15 +24,18 @@ def edit(course_slug: str, quiz_slug: str) -> ResponseReturnValue:
     quiz = _quiz_or_404(course_slug, quiz_slug)
     session = db()
     latest = current_version(session, quiz)
-    form = {"source": latest.source, "note": ""}
-    problems = []
+    form = {"source": latest.source, "note": "", "base": latest.number}
+    problems, failed = [], False
     if request.method == "POST":
-        form = {"source": request.form.get("source", ""), "note": request.form.get("note", "")}
+        form = {"source": request.form.get("source", ""), "note": request.form.get("note", ""),
+                "base": request.form.get("base", type=int) or 0}  # fmt: skip
         try:
-            version = save_quiz(session, quiz, form["source"], author_id=g.user.id, note=form["note"])
+            version = save_quiz(session, quiz, form["source"], author_id=g.user.id, note=form["note"],
+                                base_number=form["base"])  # fmt: skip
         except QuizEditError as error:
             session.rollback()
-            problems = error.problems
+            flash(str(error), "error")
+            problems, failed = error.problems, True
         else:
             if version is None:
                 flash(f"No changes to save: the text is the same as version {latest.number}.", "info")
@@ -43,7 +46,7 @@ def edit(course_slug: str, quiz_slug: str) -> ResponseReturnValue:
             return redirect(url_for("quiz.regrade", course_slug=course_slug, quiz_slug=quiz_slug))
     html = render_template("quiz/edit.html", quiz=quiz, course_slug=course_slug, latest=latest, form=form,
                            problems=problems)  # fmt: skip
-    return (html, 400) if problems else html
+    return (html, 400) if failed else html
 
 
 @blueprint.route("/courses/<course_slug>/quizzes/<quiz_slug>/versions")

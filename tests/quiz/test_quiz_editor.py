@@ -39,8 +39,9 @@ def editor_text(client, page: str | None = None) -> str:
     return html.unescape(re.search(r'<textarea id="source"[^>]*>\n(.*?)</textarea>', page, re.S).group(1))
 
 
-def save(auth, text: str, note: str = ""):
-    return auth.post(f"{QUIZ}/edit", {"source": text, "note": note}, form_page=f"{QUIZ}/edit")
+def save(auth, text: str, note: str = "", base: int = 1):
+    """Save as the editor's form does, edited from version ``base``."""
+    return auth.post(f"{QUIZ}/edit", {"source": text, "note": note, "base": base}, form_page=f"{QUIZ}/edit")
 
 
 def versions(session) -> list[QuizVersion]:
@@ -89,6 +90,19 @@ def test_unchanged_text_saves_nothing(client, auth, session, quiz_course, teache
     assert "No changes to save: the text is the same as version 1." in client.get(
         reply.headers["Location"]).get_data(as_text=True)  # fmt: skip
     assert len(versions(session)) == 1
+
+
+def test_a_save_from_an_older_version_is_refused_and_keeps_the_text(
+    client, auth, session, quiz_course, teacher
+) -> None:
+    text = editor_text(client)
+    assert save(auth, text.replace("tolerance: 1%", "tolerance: 5%")).status_code == 302
+    late = text.replace("attempts: 2", "attempts: 3")
+    reply = save(auth, late, base=1)
+    page = reply.get_data(as_text=True)
+    assert reply.status_code == 400 and "Version 2 was saved after you opened version 1" in page
+    assert editor_text(client, page) == late and 'name="base" value="1"' in page
+    assert [v.number for v in versions(session)] == [1, 2]
 
 
 @pytest.mark.parametrize(
@@ -177,7 +191,8 @@ def test_the_command_line_imports_a_corrected_file_and_names_the_browser_edit_it
         teacher = create_user(session, email="t@example.org", name="T", password=None, role=Role.TEACHER)
         quiz = session.scalar(select(Quiz).where(Quiz.slug == "waves"))
         edited = path.read_text().replace("tolerance: 2%", "tolerance: 5%")
-        assert save_quiz(session, quiz, edited, author_id=teacher.id, note="browser fix").number == 3
+        saved = save_quiz(session, quiz, edited, author_id=teacher.id, note="browser fix", base_number=2)
+        assert saved is not None and saved.number == 3
         session.commit()
     engine.dispose()
     path.write_text(path.read_text().replace("tolerance: 2%", "tolerance: 4%"))

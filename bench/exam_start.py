@@ -20,24 +20,16 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
-import subprocess
-import sys
-import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
-from pathlib import Path
 
 import requests
+from live import TOKEN, serving, signed_in
 from sqlalchemy import create_engine, text
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from sim_service import free_port, make_students, signed_in  # noqa: E402
-
 COURSE, QUIZ = "intro-neutron-scattering", "bragg-exam"
-TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 def percentiles(values: list[float]) -> str:
@@ -136,26 +128,9 @@ def main() -> None:
     parser.add_argument("--no-precompute", action="store_true")
     parser.add_argument("--postgresql", action="store_true")
     options = parser.parse_args()
-    instance = Path(tempfile.mkdtemp(prefix="elearn-exam-bench-")) / "instance"
-    env = {**os.environ, "ELEARN_INSTANCE_PATH": str(instance)}
-    database_url = postgresql_database() if options.postgresql else f"sqlite:///{instance / 'elearn.sqlite'}"
-    env["ELEARN_DATABASE_URL"] = database_url
-    instance.mkdir(parents=True)
-    upgrade = [sys.executable, "-m", "elearn", "db", "upgrade"]
-    subprocess.run(upgrade, env=env, check=True, capture_output=True)
-    make_students(env, options.students)
-    port = free_port()
-    log = (instance.parent / "serve.log").open("w")
-    command = [sys.executable, "-m", "elearn", "serve", "--port", str(port), "--threads", "16"]
-    server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            try:
-                requests.get(base, timeout=2)
-                break
-            except requests.RequestException:
-                time.sleep(0.2)
+    database_url = postgresql_database() if options.postgresql else None
+    with serving(options.students, database_url, threads=16) as served:
+        base = served.url
         mode = "without pre-computation"
         if not options.no_precompute:
             mode = f"pre-computed in {precompute(base):.1f} s"
@@ -170,7 +145,7 @@ def main() -> None:
             results = [f.result() for f in futures]
         all_open = max(r["opened_at"] for r in results) - clock
         all_done = max(r["done_at"] for r in results) - clock
-        waits, requests_made, stuck = queue_waits(database_url, since)
+        waits, requests_made, stuck = queue_waits(served.database_url, since)
         database = "PostgreSQL" if options.postgresql else "SQLite"
         print(f"{os.cpu_count()} cores, {database}; {options.students} students; quiz {QUIZ} "
               f"(12 variants); {mode}")  # fmt: skip
@@ -180,9 +155,6 @@ def main() -> None:
               f"queue wait {percentiles(waits)}")  # fmt: skip
         if stuck:
             print(f"{stuck} run requests still queued a minute after the last change (never started)")
-    finally:
-        server.terminate()
-        server.wait(timeout=60)
 
 
 if __name__ == "__main__":

@@ -16,19 +16,15 @@ import argparse
 import os
 import re
 import statistics
-import subprocess
-import sys
-import tempfile
 import time
-from pathlib import Path
 
 import requests
-from sim_service import free_port, make_students, signed_in
+from live import TOKEN, serving, show, signed_in
 
 
 def post_scan(session: requests.Session, base: str, options: argparse.Namespace, seed: int) -> str:
     form = session.get(f"{base}/sim/{options.instrument}").text
-    token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
+    token = TOKEN.search(form).group(1)
     data = {"csrf_token": token, "ncount": options.ncount, "seed": str(seed), "points": str(options.points),
             f"p:{options.parameter}": options.range}  # fmt: skip
     response = session.post(f"{base}/sim/{options.instrument}/runs", data=data, allow_redirects=False)
@@ -42,10 +38,7 @@ def overview(session: requests.Session, scan_url: str) -> str:
     """Wait until every point is finished, then load the page and its plots as the browser does."""
     while not session.get(scan_url + "/status").json()["finished"]:
         time.sleep(0.05)
-    page = session.get(scan_url).text
-    base = scan_url.split("/sim/")[0]
-    for plot in re.findall(r'<img src="(/sim/scans/\d+/plots/[^"]+)"', page):
-        assert session.get(base + plot).status_code == 200
+    page = show(session, scan_url)
     return page
 
 
@@ -70,24 +63,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     options = parser.parse_args()
 
-    instance = Path(tempfile.mkdtemp(prefix="elearn-bench-")) / "instance"
-    env = {**os.environ, "ELEARN_INSTANCE_PATH": str(instance)}
-    env.pop("ELEARN_DATABASE_URL", None)
-    upgrade = [sys.executable, "-m", "elearn", "db", "upgrade"]
-    subprocess.run(upgrade, env=env, check=True, capture_output=True)
-    make_students(env, 0)
-    port = free_port()
-    log = (instance.parent / "serve.log").open("w")
-    server = subprocess.Popen([sys.executable, "-m", "elearn", "serve", "--port", str(port)], env=env,
-                              stdout=log, stderr=subprocess.STDOUT)  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            try:
-                requests.get(base, timeout=2)
-                break
-            except requests.RequestException:
-                time.sleep(0.2)
+    with serving() as served:
+        base = served.url
         teacher = signed_in(base, "teacher@bench.invalid")
         print(f"{os.cpu_count()} cores; {options.instrument} {options.parameter}={options.range}, "
               f"{options.points} points of {options.ncount} rays; embedded engine; "
@@ -107,9 +84,6 @@ def main() -> None:
               f"{len(per_point)} points)")
         print(f"same scan again, all cached:    {statistics.median(cached) * 1000:7.1f} ms (scans: "
               + ", ".join(f"{t * 1000:.0f}" for t in cached) + ")")  # fmt: skip
-    finally:
-        server.terminate()
-        server.wait(timeout=60)
 
 
 if __name__ == "__main__":

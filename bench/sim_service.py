@@ -15,59 +15,19 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
-import socket
 import statistics
-import subprocess
-import sys
-import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import requests
-
-PASSWORD = "benchmark password"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def make_students(env: dict[str, str], count: int) -> None:
-    """Create the accounts in one process (the CLI would start Python once per account)."""
-    script = f"""
-from elearn import create_app
-from elearn.auth.models import Role
-from elearn.auth.services import create_user
-from elearn.db import database
-
-app = create_app()
-with app.app_context():
-    s = database().sessions()
-    for i in range({count}):
-        create_user(s, email=f"student{{i}}@bench.invalid", name=f"Student {{i}}", password={PASSWORD!r},
-                    role=Role.STUDENT)
-    create_user(s, email="teacher@bench.invalid", name="T", password={PASSWORD!r}, role=Role.TEACHER)
-    s.commit()
-"""
-    subprocess.run([sys.executable, "-c", script], env=env, check=True)
-
-
-def signed_in(base: str, email: str) -> requests.Session:
-    session = requests.Session()
-    token = re.search(r'name="csrf_token" value="([^"]+)"', session.get(f"{base}/auth/login").text).group(1)
-    session.post(f"{base}/auth/login", data={"email": email, "password": PASSWORD, "csrf_token": token})
-    return session
+from live import TOKEN, plot_data, serving, show, signed_in
 
 
 def submit(
     session: requests.Session, base: str, instrument: str, ncount: str, seed: int, **params: str
 ) -> str:
     page = session.get(f"{base}/sim/{instrument}").text
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    token = TOKEN.search(page).group(1)
     data = {
         "csrf_token": token,
         "ncount": ncount,
@@ -88,14 +48,6 @@ def wait_done(session: requests.Session, run_url: str, interval: float = 0.05) -
         time.sleep(interval)
 
 
-def show(session: requests.Session, run_url: str) -> None:
-    """What the browser does after the reload: the page, then every plot on it."""
-    page = session.get(run_url).text
-    base = run_url.split("/sim/")[0]
-    for plot in re.findall(r'<img src="(/sim/runs/\d+/plots/[^"]+)"', page):
-        assert session.get(base + plot).status_code == 200
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -105,25 +57,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     options = parser.parse_args()
 
-    instance = Path(tempfile.mkdtemp(prefix="elearn-bench-")) / "instance"
-    env = {**os.environ, "ELEARN_INSTANCE_PATH": str(instance)}
-    env.pop("ELEARN_DATABASE_URL", None)
-    subprocess.run(
-        [sys.executable, "-m", "elearn", "db", "upgrade"], env=env, check=True, capture_output=True
-    )
-    make_students(env, options.students)
-    port = free_port()
-    log = (instance.parent / "serve.log").open("w")
-    server = subprocess.Popen([sys.executable, "-m", "elearn", "serve", "--port", str(port)], env=env,
-                              stdout=log, stderr=subprocess.STDOUT)  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            try:
-                requests.get(base, timeout=2)
-                break
-            except requests.RequestException:
-                time.sleep(0.2)
+    with serving(options.students) as served:
+        base = served.url
         teacher = signed_in(base, "teacher@bench.invalid")
         print(f"{os.cpu_count()} cores; SANS_spheres.instr; embedded engine; median of {options.repeat}")
         clicks, reruns, pages = [], [], []
@@ -134,14 +69,13 @@ def main() -> None:
             show(teacher, run_url)
             clicks.append(time.perf_counter() - started)
             form = teacher.get(f"{base}/sim/SANS_spheres.instr").text  # the form the student has open
-            token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
+            token = TOKEN.search(form).group(1)
             started = time.perf_counter()
             data = {"csrf_token": token, "ncount": "1e6", "seed": str(1000 + repeat)}
             page = teacher.post(f"{base}/sim/SANS_spheres.instr/runs", data=data)
             assert "already in the cache" in page.text
             pages.append(time.perf_counter() - started)
-            for plot in re.findall(r'<img src="(/sim/runs/\d+/plots/[^"]+)"', page.text):
-                teacher.get(base + plot)
+            plot_data(teacher, page.url, page.text)
             reruns.append(time.perf_counter() - started)
         print(
             f"click to plots, 1e6 rays:        {statistics.median(clicks):7.2f} s   (runs: "
@@ -170,9 +104,6 @@ def main() -> None:
             f"{options.students / total:.2f} runs/s; wait p50 {statistics.median(waits):.1f} s, "
             f"p95 {waits[int(0.95 * (len(waits) - 1))]:.1f} s, max {waits[-1]:.1f} s"
         )
-    finally:
-        server.terminate()
-        server.wait(timeout=60)
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from elearn.courses.content import SLUG, ContentProblem
+from elearn.courses.yaml_lines import LineDict, YamlSyntaxError, load_yaml
 from elearn.quiz.formulas import FormulaError
 from elearn.quiz.question_types import question_type, type_names
 from elearn.quiz.randomise import ParameterSpec, Shared, typical_values
@@ -25,7 +26,6 @@ from elearn.quiz.spec import (
     read_text,
 )
 from elearn.quiz.text import TextRenderer, placeholder_problems
-from elearn.quiz.yaml_lines import LineDict, YamlSyntaxError, load_yaml
 
 GRADING_METHODS = ("highest", "last", "average")
 FEEDBACK_MODES = ("immediate", "deferred")

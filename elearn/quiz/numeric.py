@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from elearn.courses.yaml_lines import LineDict, LineList
 from elearn.quiz.formulas import Formula, FormulaError
 from elearn.quiz.question_types import Variant, register_question_type
 from elearn.quiz.randomise import typical_values
@@ -28,7 +29,6 @@ from elearn.quiz.spec import (
     read_unit,
 )
 from elearn.quiz.units import UnitError, canonical_unit, compatible, convert, parse_quantity
-from elearn.quiz.yaml_lines import LineDict, LineList
 
 
 @dataclass

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
+from elearn.courses.yaml_lines import LineDict
 from elearn.quiz.spec import Grade, Question, Reader
-from elearn.quiz.yaml_lines import LineDict
 
 
 class Variant(Protocol):

@@ -11,9 +11,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from elearn.courses.yaml_lines import LineDict
 from elearn.quiz.question_types import Variant, register_question_type
 from elearn.quiz.spec import Grade, Question, Reader, as_list, check_keys, read_fraction, read_text
-from elearn.quiz.yaml_lines import LineDict
 
 MAX_ANSWER_LENGTH = 500
 

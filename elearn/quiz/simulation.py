@@ -18,13 +18,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from elearn.courses.yaml_lines import LineDict
 from elearn.quiz.formulas import Formula, FormulaError
 from elearn.quiz.numeric import Units, format_value, read_units
 from elearn.quiz.question_types import Variant, register_question_type
 from elearn.quiz.randomise import typical_values
 from elearn.quiz.sim_quantities import QUANTITIES, Measured
 from elearn.quiz.spec import Grade, Question, Reader, Tolerance, read_formula, read_tolerance
-from elearn.quiz.yaml_lines import LineDict
 from elearn.sim.instrument import Instrument, InstrumentError, parse_instrument
 
 SIMULATIONS = Path(__file__).resolve().parents[2] / "simulations"

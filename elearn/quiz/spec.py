@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from elearn.courses.content import ContentProblem
+from elearn.courses.yaml_lines import LineDict, LineList
 from elearn.quiz.formulas import Formula, FormulaError
 from elearn.quiz.randomise import Derived, ParameterSpec, RandomChoice, RandomRange
 from elearn.quiz.units import UnitError, canonical_unit
-from elearn.quiz.yaml_lines import LineDict, LineList
 
 IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 QUESTION_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")

@@ -24,7 +24,7 @@ from typing import Any
 from elearn.config import simulations_folder
 from elearn.courses.content import ContentProblem, CourseSource
 from elearn.courses.kinds import ContentKind, register_content_kind
-from elearn.quiz.yaml_lines import LineDict, YamlSyntaxError, load_yaml
+from elearn.courses.yaml_lines import LineDict, YamlSyntaxError, load_yaml
 from elearn.sim.instrument import Instrument, InstrumentError, parse_instrument
 from elearn.sim.parameters import convert_value
 from elearn.sim.runs import INSTRUMENT_FILE, SimulationError, parse_ncount

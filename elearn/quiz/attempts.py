@@ -7,7 +7,7 @@ the next time anyone looks at it. Finishing twice changes nothing and announces 
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
 from sqlalchemy import select, update
@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from elearn.grades import ActivityRef, GradeEvent, publish_grade
 from elearn.quiz.catalog import current_version, version_spec
 from elearn.quiz.choice import ChoiceQuestion
-from elearn.quiz.content import QuizSpec
+from elearn.quiz.content import QuizSettings, QuizSpec
 from elearn.quiz.grading import grade_response, quiz_grade
 from elearn.quiz.models import Attempt, AttemptState, Quiz, Response
 from elearn.quiz.randomise import SHARED_DRAW, attempt_seed, draw_seed, draw_values
@@ -67,8 +67,27 @@ def attempts_of(session: Session, quiz: Quiz, user_id: int) -> list[Attempt]:
     )
 
 
-def start_attempt(session: Session, quiz: Quiz, user_id: int, now: datetime) -> Attempt:
-    """The student's open attempt, or a new one if the quiz allows another (caller commits)."""
+def utc_text(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def window_problem(settings: QuizSettings, now: datetime) -> str | None:
+    """Why a student may not start an attempt at ``now`` (before opens, from closes on), or None."""
+    if settings.opens and now < settings.opens:
+        return f"This quiz opens on {utc_text(settings.opens)}."
+    if settings.closes and now >= settings.closes:
+        return f"This quiz closed on {utc_text(settings.closes)}."
+    return None
+
+
+def start_attempt(
+    session: Session, quiz: Quiz, user_id: int, now: datetime, staff: bool = False
+) -> Attempt:
+    """The student's open attempt, or a new one if the quiz allows another (caller commits).
+
+    Students start only between ``opens`` and ``closes`` and their attempt ends at ``closes`` at
+    the latest; ``staff`` (teachers, admins trying the quiz) may start at any time.
+    """
     previous = attempts_of(session, quiz, user_id)
     open_attempt = next((a for a in previous if a.state == AttemptState.IN_PROGRESS), None)
     if open_attempt is not None:
@@ -76,11 +95,18 @@ def start_attempt(session: Session, quiz: Quiz, user_id: int, now: datetime) -> 
             return open_attempt
     version = current_version(session, quiz)
     spec = version_spec(version)
+    closed = None if staff else window_problem(spec.settings, now)
+    if closed:
+        raise QuizError(closed)
     if spec.settings.max_attempts and len(previous) >= spec.settings.max_attempts:
         raise QuizError(f"You have used all {spec.settings.max_attempts} attempts at this quiz.")
     number = len(previous) + 1
     seed = attempt_seed(f"{quiz.course.slug}/{quiz.slug}", user_id, number)
     limit = spec.settings.time_limit_s
+    deadline = now + timedelta(seconds=limit) if limit else None
+    closes = None if staff else spec.settings.closes
+    if closes is not None:
+        deadline = min(deadline or closes, closes)
     attempt = Attempt(
         quiz_id=quiz.id,
         version_id=version.id,
@@ -88,7 +114,7 @@ def start_attempt(session: Session, quiz: Quiz, user_id: int, now: datetime) -> 
         number=number,
         seed=seed,
         started_at=now,
-        deadline=now + timedelta(seconds=limit) if limit else None,
+        deadline=deadline,
         max_score=spec.max_score,
         state=AttemptState.IN_PROGRESS,
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +43,8 @@ QUIZ_KEYS = {
     "questions",
     "random",
     "variants",
+    "opens",
+    "closes",
 }
 MAX_VARIANTS = 500
 COMMON_KEYS = {"id", "type", "text", "points", "parameters", "feedback"}
@@ -56,6 +59,8 @@ class QuizSettings:
     show_correct_answers: bool = True  # in the review, after the attempt is finished
     shuffle_questions: bool = False
     variants: int = 0  # 0: every attempt draws its own values; N: a pool of N value sets
+    opens: datetime | None = None  # UTC; students start attempts from then (staff always)
+    closes: datetime | None = None  # UTC; no new attempts after, open ones end then
 
 
 @dataclass
@@ -174,6 +179,10 @@ def _settings(raw: LineDict, reader: Reader) -> QuizSettings:
         if not isinstance(flags[key], bool):
             reader.problem(raw.line_of(key), f"{key}: expected true or false")
             flags[key] = False
+    opens, closes = (_moment(raw, key, reader) for key in ("opens", "closes"))
+    if opens and closes and closes <= opens:
+        reader.problem(raw.line_of("closes"), "closes: must be after opens")
+        closes = None
     return QuizSettings(
         attempts,
         round(limit * 60) if limit else None,
@@ -181,7 +190,32 @@ def _settings(raw: LineDict, reader: Reader) -> QuizSettings:
         chosen["feedback"],
         **flags,
         variants=variants,
+        opens=opens,
+        closes=closes,
     )
+
+
+def _moment(raw: LineDict, key: str, reader: Reader) -> datetime | None:
+    """An ISO 8601 date-time with its UTC offset, as UTC; an offset is required so that a course
+    folder means the same moment on any server, whatever its time zone."""
+    value = raw.get(key)
+    if value is None:
+        return None
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    if not isinstance(value, datetime):
+        kind = "a date without a time" if isinstance(value, date) else f"{str(value)!r}"
+        reader.problem(raw.line_of(key), f"{key}: {kind} is not a date-time; "
+                       "write e.g. 2026-12-10T09:00:00+01:00")  # fmt: skip
+        return None
+    if value.tzinfo is None:
+        reader.problem(raw.line_of(key), f"{key}: add the UTC offset (e.g. +01:00 or Z) "
+                       "so the time does not depend on the server's time zone")  # fmt: skip
+        return None
+    return value.astimezone(UTC)
 
 
 def _question(

@@ -12,6 +12,7 @@ competes for the worker. Parameters a student changes cannot be pre-computed.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -61,6 +62,7 @@ class Readiness:
     variants: int
     rows: list[ReadinessRow] = field(default_factory=list)
     student_choices: dict[str, list[str]] = field(default_factory=dict)  # question -> parameters
+    opens: datetime | None = None  # the quiz's opening time (UTC), if it has one
 
     def runs(self) -> list[PlannedRun]:
         """Each distinct run once (rows of two questions may share one)."""
@@ -71,13 +73,30 @@ class Readiness:
         runs = self.runs()
         return {state: sum(run.status == state for run in runs) for state in STATES}
 
+    def before_opening(self, now: datetime) -> tuple[str, bool] | None:
+        """Whether every run is done before the quiz opens: (sentence, is a warning), or None
+        when the quiz has no opening time or nothing to pre-compute."""
+        runs = self.runs()
+        if self.opens is None or not runs:
+            return None
+        done = sum(run.status == "done" for run in runs)
+        if now < self.opens:
+            when = f"opens in {_duration(self.opens - now)}"
+            if done == len(runs):
+                return f"Ready: all {done} runs done, {when}.", False
+            return f"Not ready: {done} of {len(runs)} runs done, {when}.", True
+        if done == len(runs):
+            return f"All {done} runs were done; the quiz is open.", False
+        return (f"The quiz is already open and {len(runs) - done} of {len(runs)} runs are not done: "
+                "those references run while students take it.", True)  # fmt: skip
+
 
 def exam_readiness(session: Session, settings: Settings, quiz: Quiz) -> Readiness:
     """The quiz's simulation runs by question and parameter set, with their current status."""
     spec = version_spec(current_version(session, quiz))
     engine = select_engine(settings.sim_engine)
     engine_id = f"{engine.name} {engine.version}"
-    readiness = Readiness(spec.settings.variants)
+    readiness = Readiness(spec.settings.variants, opens=spec.settings.opens)
     for question in spec.questions:
         if not isinstance(question, SimulationQuestion):
             continue
@@ -97,6 +116,15 @@ def exam_readiness(session: Session, settings: Settings, quiz: Quiz) -> Readines
             readiness.rows.append(ReadinessRow(question.id, found.label, found.parameters, *runs))
     _add_status(session, readiness.runs())
     return readiness
+
+
+def _duration(span: timedelta) -> str:
+    """'3 d 4 h', '2 h 10 min' or '5 min' (rounded down to the minute)."""
+    minutes = int(span.total_seconds() // 60)
+    days, hours, minutes = minutes // 1440, minutes // 60 % 24, minutes % 60
+    if days:
+        return f"{days} d {hours} h"
+    return f"{hours} h {minutes} min" if hours else f"{minutes} min"
 
 
 def _add_status(session: Session, runs: list[PlannedRun]) -> None:

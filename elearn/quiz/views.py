@@ -37,6 +37,8 @@ from elearn.quiz.attempts import (
     spec_of,
     start_attempt,
     submit_attempt,
+    utc_text,
+    window_problem,
 )
 from elearn.quiz.catalog import (
     course_quizzes,
@@ -66,6 +68,7 @@ from elearn.sim.plotdata import comparison
 from elearn.sim.runs import SimulationError
 
 blueprint = Blueprint("quiz", __name__, template_folder="templates")
+blueprint.add_app_template_filter(utc_text, "utc")
 STATIC = Path(__file__).parent / "static"
 
 
@@ -112,6 +115,7 @@ def overview(course_slug: str, quiz_slug: str) -> str:
             _attempt_for(attempt.id, allow_teacher=False, write=True)
     finished = [a.score or 0.0 for a in attempts if a.state == AttemptState.FINISHED]
     can_start = not spec.settings.max_attempts or len(attempts) < spec.settings.max_attempts
+    staff = g.user.role.includes(Role.TEACHER)
     return render_template(
         "quiz/overview.html",
         quiz=quiz,
@@ -119,6 +123,8 @@ def overview(course_slug: str, quiz_slug: str) -> str:
         attempts=attempts,
         grade=quiz_grade(finished, spec.settings.grading),
         can_start=can_start,
+        closed=window_problem(spec.settings, utcnow()),
+        staff=staff,
         course_slug=course_slug,
     )
 
@@ -129,7 +135,7 @@ def start(course_slug: str, quiz_slug: str) -> ResponseReturnValue:
     quiz = _quiz_or_404(course_slug, quiz_slug)
     lock_student(db(), g.user.id)
     try:
-        attempt = start_attempt(db(), quiz, g.user.id, utcnow())
+        attempt = start_attempt(db(), quiz, g.user.id, utcnow(), staff=g.user.role.includes(Role.TEACHER))
     except QuizError as error:
         flash(str(error), "error")
         return redirect(url_for("quiz.overview", course_slug=course_slug, quiz_slug=quiz_slug))
@@ -297,7 +303,7 @@ def asset(name: str) -> ResponseReturnValue:
 def readiness(course_slug: str, quiz_slug: str) -> str:
     quiz = _quiz_or_404(course_slug, quiz_slug)
     return render_template("quiz/readiness.html", quiz=quiz, course_slug=course_slug,
-                           readiness=exam_readiness(db(), _settings(), quiz))  # fmt: skip
+                           readiness=exam_readiness(db(), _settings(), quiz), now=utcnow())  # fmt: skip
 
 
 @blueprint.route("/courses/<course_slug>/quizzes/<quiz_slug>/readiness.json")
